@@ -1,0 +1,80 @@
+/**
+ * `zoho-auth <command> …`: finds the command, runs it, turns errors into messages and exit codes.
+ */
+import { readFileSync } from 'node:fs'
+import { ZohoAuthError } from '../protocol/errors.js'
+import { redact } from '../protocol/redact.js'
+import { EXIT_FAILURE, EXIT_USAGE, UsageError, type CommandContext } from './command.js'
+import { commands } from './commands/index.js'
+
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string
+  }
+  return pkg.version
+}
+
+function helpText(): string {
+  const width = Math.max(...commands.map((c) => c.name.length), 8)
+  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`)
+  return [
+    'zoho-auth — Zoho OAuth made boring',
+    '',
+    'Usage: zoho-auth <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Options:',
+    '  --help     show help (also: zoho-auth <command> --help)',
+    '  --version  print the version',
+    '',
+    'Configuration comes from flags, then the environment, then .env in the working directory',
+    '(ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_DC, ZOHO_AUTH_DB, ZOHO_AUTH_ENCRYPTION_KEY, …).',
+    '',
+  ].join('\n')
+}
+
+/** Runs the CLI with `argv` (without `node` and the script) and resolves to the exit code. */
+export async function runCli(
+  argv: string[],
+  context: Omit<CommandContext, 'argv'>,
+): Promise<number> {
+  const [name, ...rest] = argv
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    context.stdout.write(helpText())
+    return name === undefined ? EXIT_USAGE : 0
+  }
+  if (name === '--version' || name === '-v') {
+    context.stdout.write(`${packageVersion()}\n`)
+    return 0
+  }
+  const command = commands.find((c) => c.name === name)
+  if (!command) {
+    context.stderr.write(`zoho-auth: unknown command "${name}"\n\n${helpText()}`)
+    return EXIT_USAGE
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    context.stdout.write(command.usage.endsWith('\n') ? command.usage : `${command.usage}\n`)
+    return 0
+  }
+  try {
+    return await command.run({ ...context, argv: rest })
+  } catch (error) {
+    return reportError(error, command.usage, context)
+  }
+}
+
+function reportError(error: unknown, usage: string, context: Omit<CommandContext, 'argv'>): number {
+  if (error instanceof UsageError) {
+    context.stderr.write(`zoho-auth: ${error.message}\n\n${usage}\n`)
+    return EXIT_USAGE
+  }
+  if (error instanceof ZohoAuthError) {
+    context.stderr.write(`zoho-auth: ${error.message}\n  → ${error.remedy}\n`)
+    return EXIT_FAILURE
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  context.stderr.write(`zoho-auth: ${redact(message)}\n`)
+  return EXIT_FAILURE
+}

@@ -1,0 +1,245 @@
+/**
+ * The error family. Every error a user can meet says what happened (`message`), carries a fixed
+ * `code` to branch on, and says what to do (`remedy`). Messages pass through `redact`, so no
+ * token or secret ever rides along.
+ */
+import { redact } from './redact.js'
+
+export const ERR_ZOHO_OAUTH = 'ERR_ZOHO_OAUTH'
+export const ERR_ZOHO_THROTTLED = 'ERR_ZOHO_THROTTLED'
+export const ERR_UNEXPECTED_RESPONSE = 'ERR_UNEXPECTED_RESPONSE'
+export const ERR_TRANSPORT = 'ERR_TRANSPORT'
+export const ERR_UNTRUSTED_ACCOUNTS_SERVER = 'ERR_UNTRUSTED_ACCOUNTS_SERVER'
+export const ERR_OAUTH_CALLBACK = 'ERR_OAUTH_CALLBACK'
+export const ERR_CREDENTIAL_FORMAT = 'ERR_CREDENTIAL_FORMAT'
+
+export interface ZohoAuthErrorOptions {
+  remedy: string
+  cause?: unknown
+}
+
+/** Base of every error this package throws on purpose. */
+export class ZohoAuthError extends Error {
+  override name = 'ZohoAuthError'
+  readonly code: string
+  /** What a person should do about it, in one sentence. */
+  readonly remedy: string
+
+  constructor(code: string, message: string, options: ZohoAuthErrorOptions) {
+    super(redact(message), options.cause === undefined ? undefined : { cause: options.cause })
+    this.code = code
+    this.remedy = redact(options.remedy)
+  }
+}
+
+/** What each `error` of Zoho's token endpoint means for the person holding it. */
+const OAUTH_ERRORS: Record<string, { meaning: string; remedy: string }> = {
+  invalid_code: {
+    meaning:
+      'the code or refresh token is not valid: a code used twice, expired (2 min; Self Client 3–10 min) or sent to another data centre, or a refresh token that was revoked or evicted',
+    remedy:
+      'This code was already used or expired, or belongs to another data centre; mint a new one (for a refresh token: grant access again).',
+  },
+  invalid_redirect_uri: {
+    meaning: 'the redirect_uri differs from the one registered for this client',
+    remedy:
+      'Use exactly the redirect URI registered in the Zoho API console (scheme, host, port, path and trailing slash must match).',
+  },
+  invalid_client: {
+    meaning: 'Zoho does not know this client_id in this data centre',
+    remedy:
+      'Check ZOHO_CLIENT_ID, and that the request goes to the data centre where the client is registered (or that multi-DC is enabled for this DC in the API console).',
+  },
+  invalid_client_secret: {
+    meaning: 'the client secret is wrong for this client and data centre',
+    remedy:
+      'Check ZOHO_CLIENT_SECRET; with multi-DC each data centre may have its own secret (set ZOHO_CLIENT_SECRET_<DC>, e.g. ZOHO_CLIENT_SECRET_EU).',
+  },
+  'Access Denied': {
+    meaning: 'Zoho is throttling token requests for this refresh token or client',
+    remedy:
+      'Wait for the 10-minute window to pass and reuse the access token you have; do not retry in a loop, each retry lengthens nothing but wastes the budget.',
+  },
+  missing_org_info: {
+    meaning: 'a client-credentials grant was sent without soid',
+    remedy:
+      'Pass the organisation as soid=ZohoCRM.<orgId> (client credentials work for Self Client only).',
+  },
+  access_denied: {
+    meaning: 'the user refused consent, or the client made too many grant requests',
+    remedy:
+      'Ask the user to approve access again; if it keeps failing, wait 10 minutes (grant-code limit).',
+  },
+  invalid_scope: {
+    meaning: 'a requested scope is unknown to Zoho',
+    remedy: 'Check the scope names (comma-separated, e.g. ZohoCRM.modules.ALL).',
+  },
+  unsupported_grant_type: {
+    meaning: 'this client type cannot use this grant',
+    remedy: 'Use the flow that matches the client type registered in the API console.',
+  },
+  expired: {
+    meaning: 'the device code expired before the user approved it',
+    remedy: 'Start the device flow again and approve within 5 minutes.',
+  },
+}
+
+/** The remedy for a raw Zoho `error`, or a generic one for codes Zoho has not documented. */
+export function remedyFor(error: string): string {
+  return (
+    OAUTH_ERRORS[error]?.remedy ??
+    `Zoho answered "${error}"; check the client id, secret and data centre, then try again.`
+  )
+}
+
+export interface ZohoOAuthErrorInit {
+  /** Zoho's raw `error` value, e.g. `invalid_code` or `Access Denied`. */
+  error: string
+  errorDescription?: string | undefined
+  /** The HTTP status Zoho answered with — often 200 even for an error. */
+  status: number
+  /** Which request failed, for the message: `refresh`, `code exchange`, … */
+  operation?: string | undefined
+  cause?: unknown
+}
+
+/**
+ * Zoho's token endpoint answered with `{"error": …}` — whatever the HTTP status.
+ * @see https://www.zoho.com/crm/developer/docs/api/v8/oauth-overview.html
+ */
+export class ZohoOAuthError extends ZohoAuthError {
+  override name = 'ZohoOAuthError'
+  readonly error: string
+  readonly errorDescription: string | undefined
+  readonly status: number
+
+  constructor(init: ZohoOAuthErrorInit, code: string = ERR_ZOHO_OAUTH) {
+    const meaning = OAUTH_ERRORS[init.error]?.meaning
+    const what = init.operation ? `${init.operation} failed` : 'Zoho refused the request'
+    super(
+      code,
+      `${what}: ${init.error}${meaning ? ` (${meaning})` : ''}${
+        init.errorDescription ? ` — ${init.errorDescription}` : ''
+      }`,
+      { remedy: remedyFor(init.error), cause: init.cause },
+    )
+    this.error = init.error
+    this.errorDescription = init.errorDescription
+    this.status = init.status
+  }
+}
+
+/** Zoho's `Access Denied` throttle: too many token requests in the 10-minute window. */
+export class ZohoThrottledError extends ZohoOAuthError {
+  override name = 'ZohoThrottledError'
+  constructor(init: ZohoOAuthErrorInit) {
+    super(init, ERR_ZOHO_THROTTLED)
+  }
+}
+
+/** Zoho answered something that is not the JSON it documents (an HTML roadblock, a proxy page). */
+export class UnexpectedResponseError extends ZohoAuthError {
+  override name = 'UnexpectedResponseError'
+  readonly status: number
+  readonly contentType: string | null
+  /** The first few hundred characters of the body, redacted. */
+  readonly bodyExcerpt: string
+
+  constructor(init: {
+    status: number
+    contentType: string | null
+    body: string
+    operation?: string
+  }) {
+    const excerpt = redact(init.body.slice(0, 300))
+    super(
+      ERR_UNEXPECTED_RESPONSE,
+      `${init.operation ?? 'Request'} got an unexpected response from Zoho: HTTP ${init.status}${
+        init.contentType ? ` ${init.contentType}` : ''
+      }: ${excerpt.replace(/\s+/g, ' ').slice(0, 120)}`,
+      {
+        remedy:
+          'Zoho or a proxy in between answered with something other than JSON; check the accounts server URL and network, then retry later.',
+      },
+    )
+    this.status = init.status
+    this.contentType = init.contentType
+    this.bodyExcerpt = excerpt
+  }
+}
+
+/** The request never got an answer: network failure, refused connection, or timeout. */
+export class TransportError extends ZohoAuthError {
+  override name = 'TransportError'
+  readonly timeout: boolean
+
+  constructor(init: { url: string; timeout: boolean; operation?: string; cause?: unknown }) {
+    const host = safeOrigin(init.url)
+    super(
+      ERR_TRANSPORT,
+      `${init.operation ?? 'Request'} to ${host} ${init.timeout ? 'timed out' : 'failed before Zoho answered'}`,
+      {
+        remedy: init.timeout
+          ? 'Zoho did not answer in time; retry later, and check the network if it persists.'
+          : 'Check the network connection and that the data centre URL is reachable, then retry.',
+        cause: init.cause,
+      },
+    )
+    this.timeout = init.timeout
+  }
+}
+
+/** A callback named an accounts server outside the data-centre table: never send it a secret. */
+export class UntrustedAccountsServerError extends ZohoAuthError {
+  override name = 'UntrustedAccountsServerError'
+  readonly accountsServer: string
+
+  constructor(accountsServer: string) {
+    super(
+      ERR_UNTRUSTED_ACCOUNTS_SERVER,
+      `The callback names accounts server "${accountsServer}", which is not a Zoho data centre`,
+      {
+        remedy:
+          'Start the login again from this application; if it repeats, someone may be tampering with the redirect.',
+      },
+    )
+    this.accountsServer = accountsServer
+  }
+}
+
+export type CallbackFailure =
+  'access_denied' | 'missing_code' | 'state_mismatch' | 'unknown_location' | 'zoho_error'
+
+/** The OAuth redirect back from Zoho could not be accepted. */
+export class CallbackError extends ZohoAuthError {
+  override name = 'CallbackError'
+  readonly reason: CallbackFailure
+  /** Zoho's raw `error` parameter when it sent one. */
+  readonly error: string | undefined
+
+  constructor(init: { reason: CallbackFailure; message: string; remedy: string; error?: string }) {
+    super(ERR_OAUTH_CALLBACK, init.message, { remedy: init.remedy })
+    this.reason = init.reason
+    this.error = init.error
+  }
+}
+
+/** A pasted credential is malformed (whitespace, quotes, truncated, or the wrong kind of token). */
+export class CredentialFormatError extends ZohoAuthError {
+  override name = 'CredentialFormatError'
+  readonly field: string
+
+  constructor(init: { field: string; message: string; remedy: string }) {
+    super(ERR_CREDENTIAL_FORMAT, init.message, { remedy: init.remedy })
+    this.field = init.field
+  }
+}
+
+function safeOrigin(url: string): string {
+  try {
+    const parsed = new URL(url)
+    return `${parsed.origin}${parsed.pathname}`
+  } catch {
+    return 'Zoho'
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * What the token manager needs from storage. Memory, SQLite and PostgreSQL implement it and all
+ * pass one contract suite (test/store-contract.ts). Implementations encrypt `refreshToken`,
+ * `accessToken` and client secrets at rest; callers always see plain values.
+ *
+ * Time is passed in by the caller (`now`, epoch milliseconds) so leases and quota windows are
+ * testable and every process judges them by the same rule.
+ */
+import type { DataCenterLocation } from '../protocol/data-centers.js'
+
+export type ConnectionStatus = 'active' | 'needs_reauth' | 'revoked'
+
+/** A Zoho grant we hold: one refresh token, for one user of one client, in one DC. */
+export interface Connection {
+  /** The caller's key: a tenant, a user, or a name like `default`. */
+  id: string
+  clientId: string
+  /** The user's data centre (`location` from the callback); token requests go here. */
+  dc: DataCenterLocation
+  accountsServer: string
+  /** Where API calls go, as Zoho returned it with the token. */
+  apiDomain: string
+  scopes: string[]
+  /** The Zoho user, when the grant let us find out who it is. */
+  zuid: string | null
+  email: string | null
+  refreshToken: string
+  accessToken: string | null
+  /** Epoch ms at which the access token expires, by our clock. */
+  accessTokenExpiresAt: number | null
+  status: ConnectionStatus
+  /** The last failure, already redacted, for people to read. */
+  lastError: string | null
+  /** Incremented by every write; the fencing token for compare-and-set. */
+  version: number
+  createdAt: number
+  updatedAt: number
+}
+
+/** What a caller supplies to create a connection; the store sets version and timestamps. */
+export type NewConnection = Omit<Connection, 'version' | 'createdAt' | 'updatedAt'>
+
+/** Fields a write may change. `id`, `createdAt` and `version` are the store's. */
+export type ConnectionPatch = Partial<
+  Omit<Connection, 'id' | 'createdAt' | 'updatedAt' | 'version'>
+>
+
+/** An OAuth client registered with the broker; its secrets are encrypted at rest. */
+export interface StoredClient {
+  clientId: string
+  clientSecret: string
+  /** Per-DC secrets when multi-DC clients have one per DC. */
+  dcSecrets: Partial<Record<DataCenterLocation, string>>
+  createdAt: number
+  updatedAt: number
+}
+
+export interface ConnectionStore {
+  /** Creates tables / applies pending migrations. Idempotent; safe for concurrent processes. */
+  migrate(): Promise<void>
+
+  get(id: string): Promise<Connection | null>
+  list(): Promise<Connection[]>
+  /** Inserts a new connection; throws `ConnectionExistsError` if the id is taken. */
+  create(connection: NewConnection, now: number): Promise<Connection>
+  /**
+   * Compare-and-set: applies `patch` only if the stored version is still `expectedVersion`.
+   * Returns the new row (version + 1), or `null` when someone else wrote first (or the row is
+   * gone). This is what stops a stalled lease holder from overwriting a newer token.
+   */
+  update(
+    id: string,
+    patch: ConnectionPatch,
+    expectedVersion: number,
+    now: number,
+  ): Promise<Connection | null>
+  /** Removes the connection and its lease. Returns whether it existed. */
+  delete(id: string): Promise<boolean>
+
+  /**
+   * Takes the refresh lease of a connection for `owner` until `now + ttlMs`, if nobody else holds
+   * an unexpired one (the same owner may renew). Atomic across processes.
+   */
+  acquireLease(id: string, owner: string, ttlMs: number, now: number): Promise<boolean>
+  /** Drops the lease if `owner` still holds it. */
+  releaseLease(id: string, owner: string): Promise<void>
+
+  /**
+   * Records one access-token mint against a quota key (a hash of the refresh token, never the
+   * token) and returns the mint times inside `[now - windowMs, now]`, oldest first, including
+   * this one. Shared by every process on the store.
+   */
+  recordMint(key: string, now: number, windowMs: number): Promise<number[]>
+  /** Mint times inside `[now - windowMs, now]`, oldest first. */
+  mintsInWindow(key: string, now: number, windowMs: number): Promise<number[]>
+
+  /**
+   * Resolves when connection `id` may have changed (a write by any process), or after
+   * `timeoutMs`. PostgreSQL uses LISTEN/NOTIFY; other stores may simply wait and let the
+   * caller re-read.
+   */
+  waitForChange(id: string, timeoutMs: number): Promise<void>
+
+  saveClient(
+    client: Omit<StoredClient, 'createdAt' | 'updatedAt'>,
+    now: number,
+  ): Promise<StoredClient>
+  getClient(clientId: string): Promise<StoredClient | null>
+  listClients(): Promise<StoredClient[]>
+  deleteClient(clientId: string): Promise<boolean>
+
+  /** Re-encrypts every secret under the key ring's primary key; returns how many rows changed. */
+  reencryptAll(): Promise<number>
+
+  close(): Promise<void>
+}
+
+export const ERR_CONNECTION_EXISTS = 'ERR_CONNECTION_EXISTS'
