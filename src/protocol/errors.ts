@@ -12,6 +12,8 @@ export const ERR_TRANSPORT = 'ERR_TRANSPORT'
 export const ERR_UNTRUSTED_ACCOUNTS_SERVER = 'ERR_UNTRUSTED_ACCOUNTS_SERVER'
 export const ERR_OAUTH_CALLBACK = 'ERR_OAUTH_CALLBACK'
 export const ERR_CREDENTIAL_FORMAT = 'ERR_CREDENTIAL_FORMAT'
+/** A request would have sent credentials over plain http:// to a host that is not loopback. */
+export const ERR_INSECURE_URL = 'ERR_INSECURE_URL'
 
 export interface ZohoAuthErrorOptions {
   remedy: string
@@ -81,6 +83,24 @@ const OAUTH_ERRORS: Record<string, { meaning: string; remedy: string }> = {
   expired: {
     meaning: 'the device code expired before the user approved it',
     remedy: 'Start the device flow again and approve within 5 minutes.',
+  },
+  invalid_token: {
+    meaning:
+      'Zoho does not know this token: already revoked, mistyped, or from another data centre',
+    remedy:
+      'Check that the token is complete and that the request goes to the data centre that issued it; a token that was already revoked needs nothing more.',
+  },
+  authorization_pending: {
+    meaning: 'the user has not approved the device code yet',
+    remedy: 'Keep polling at the interval Zoho gave until the user approves.',
+  },
+  slow_down: {
+    meaning: 'the device token endpoint was polled faster than Zoho allows (once per 30 s)',
+    remedy: 'Poll less often: wait at least the interval Zoho gave between polls.',
+  },
+  other_dc: {
+    meaning: 'the user approved in another data centre than the one polled',
+    remedy: "Poll the device token endpoint of the user's data centre (user_location).",
   },
 }
 
