@@ -7,7 +7,7 @@ import {
   ERR_ZOHO_THROTTLED,
   TransportError,
   UnexpectedResponseError,
-  ZohoAuthError,
+  type ZohoAuthError,
   ZohoOAuthError,
   ZohoThrottledError,
 } from './errors.js'
