@@ -306,9 +306,8 @@ describe('revokeToken', () => {
     const { fetch, seen } = zoho(200, { status: 'success' })
     await revokeToken({ accountsServer: EU, token: REFRESH }, { fetch })
     expect(seen[0]?.method).toBe('POST')
-    expect(seen[0]?.url.origin + seen[0]?.url.pathname).toBe(
-      'https://accounts.zoho.eu/oauth/v2/token/revoke',
-    )
+    const url = seen[0]?.url
+    expect(`${url?.origin}${url?.pathname}`).toBe('https://accounts.zoho.eu/oauth/v2/token/revoke')
     expect(seen[0]?.url.searchParams.get('token')).toBe(REFRESH)
   })
 
