@@ -1,0 +1,132 @@
+// One process of the Zoho official SDK benchmark (@zohocrm/typescript-sdk-8.0, v3).
+//
+// Protocol with bench/sdk.js (the parent), one JSON object per line:
+//   argv[2] = JSON config {base, clientId, clientSecret, refreshToken, storeFile, n, call, mode}
+//   child → parent: {"ready":true, "expiresAt":ms}   after Initializer.initialize()
+//   parent → child (stdin): {"startAt":ms}           everyone fires at the same instant
+//   child → parent: {"done":true, ...results}
+// mode "prime" initialises (which refreshes, since the store has no row yet) and exits.
+//
+// How the SDK is pointed at the emulator (read from its dist/, not guessed):
+// - `new Environment(url, accountsUrl, fileUploadUrl)` (routes/dc/environment.js). API calls go to
+//   `environment.getUrl() + "/crm/v8/…"` (common_api_handler.js); the token request is POSTed to
+//   `environment.getAccountsUrl()` AS IS — the SDK's own US value is the full
+//   "https://accounts.zoho.com/oauth/v2/token", so ours is `{base}/us/accounts/oauth/v2/token`.
+// - After a token response, OAuthToken.getToken() calls DataCenter.get(api_domain) and swaps the
+//   environment only when api_domain is one of Zoho's known hosts; the emulator's is not, so our
+//   custom Environment stays in force.
+// - Expiry: FileStore keeps `expiry_time` as epoch ms; getToken() refreshes when
+//   expiry - Date.now() < 5000 (oauth_token.js getTokenExpiry). There is no single-flight and no
+//   lock: each concurrent getToken() that sees an expired token sends its own refresh request.
+import { createRequire } from 'node:module'
+
+const require = createRequire(import.meta.url)
+const sdk = require('@zohocrm/typescript-sdk-8.0')
+const usersModule = require('@zohocrm/typescript-sdk-8.0/dist/core/com/zoho/crm/api/users/users_operations.js')
+
+const config = JSON.parse(process.argv[2] ?? '{}')
+
+function send(message) {
+  process.stdout.write(JSON.stringify(message) + '\n')
+}
+
+function describeError(error) {
+  // SDKException carries Zoho's error code in `message` (e.g. "Access Denied") and a `code`.
+  if (error && typeof error === 'object') {
+    const code = error.code ?? error.name ?? 'Error'
+    const message = error.message ?? (error.cause ? String(error.cause) : '')
+    return `${code}: ${message}`.slice(0, 160)
+  }
+  return String(error).slice(0, 160)
+}
+
+async function initialize() {
+  const environment = new sdk.Environment(
+    `${config.base}/us/api`,
+    `${config.base}/us/accounts/oauth/v2/token`,
+    `${config.base}/us/content`,
+  )
+  const token = new sdk.OAuthBuilder()
+    .clientId(config.clientId)
+    .clientSecret(config.clientSecret)
+    .refreshToken(config.refreshToken)
+    // findUser(true) (the default) makes every token save also call /crm/v8/users?type=CurrentUser;
+    // kept on, because that is what an application using the SDK gets.
+    .build()
+  const store = new sdk.FileStore(config.storeFile)
+  const logger = new sdk.LogBuilder().level(sdk.Levels.OFF).build()
+  await new sdk.InitializeBuilder()
+    .environment(environment)
+    .token(token)
+    .store(store)
+    .logger(logger)
+    .initialize()
+  return token
+}
+
+async function oneCall(token) {
+  if (config.call === 'users') {
+    const params = new sdk.ParameterMap()
+    await params.add(usersModule.GetUsersParam.TYPE, 'CurrentUser')
+    const response = await new usersModule.UsersOperations().getUsers(params, new sdk.HeaderMap())
+    if (response.getStatusCode() !== 200) throw new Error(`HTTP ${response.getStatusCode()}`)
+    return token.getAccessToken()
+  }
+  // What authenticate() does before every API request.
+  return token.getToken()
+}
+
+function waitForStart() {
+  return new Promise((resolve) => {
+    let buffer = ''
+    process.stdin.setEncoding('utf8')
+    process.stdin.on('data', (chunk) => {
+      buffer += chunk
+      const newline = buffer.indexOf('\n')
+      if (newline >= 0) {
+        process.stdin.pause()
+        resolve(JSON.parse(buffer.slice(0, newline)).startAt)
+      }
+    })
+  })
+}
+
+async function main() {
+  const token = await initialize()
+  const expiresAt = Number(token.getExpiresIn())
+  if (config.mode === 'prime') {
+    send({ done: true, expiresAt, accessToken: Boolean(token.getAccessToken()) })
+    return
+  }
+  send({ ready: true, expiresAt })
+  const startAt = await waitForStart()
+  const delay = startAt - Date.now()
+  if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay))
+  const expiredBySDKClock = Number(token.getExpiresIn()) - Date.now() < 5000
+  const started = performance.now()
+  const settled = await Promise.allSettled(Array.from({ length: config.n }, () => oneCall(token)))
+  const elapsedMs = performance.now() - started
+  const errors = {}
+  const tokens = new Set()
+  let ok = 0
+  for (const result of settled) {
+    if (result.status === 'fulfilled') {
+      ok += 1
+      tokens.add(result.value)
+    } else {
+      const key = describeError(result.reason)
+      errors[key] = (errors[key] ?? 0) + 1
+    }
+  }
+  // getUsers does not hand the token back, so distinct tokens are only known for 'token' calls.
+  const distinctTokens = config.call === 'users' ? undefined : tokens.size
+  send({ done: true, ok, failed: config.n - ok, errors, distinctTokens, elapsedMs, expiredBySDKClock })
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    send({ done: true, fatal: describeError(error) })
+    process.exit(1)
+  },
+)

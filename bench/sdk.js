@@ -1,0 +1,97 @@
+// Zoho's official TypeScript SDK (@zohocrm/typescript-sdk-8.0) under the same burst as ours.
+// The SDK lives only in bench/peers (installed on first use), never in the root package.
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import {
+  control,
+  freshGrant,
+  mergeErrors,
+  releaseAndCollect,
+  runTogether,
+  spawnChild,
+  sum,
+  tokenStats,
+} from './lib.js'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const peers = join(here, 'peers')
+const child = join(peers, 'zoho-sdk-child.mjs')
+export const SDK_PACKAGE = '@zohocrm/typescript-sdk-8.0'
+
+/** Installs bench/peers on first use; returns the SDK's installed version. */
+export function ensurePeers() {
+  const manifest = join(peers, 'node_modules', SDK_PACKAGE, 'package.json')
+  if (!existsSync(manifest)) {
+    console.log(`installing ${SDK_PACKAGE} into bench/peers …`)
+    const result = spawnSync(
+      'npm',
+      ['install', '--prefix', peers, '--no-audit', '--no-fund', '--loglevel=error'],
+      { stdio: 'inherit', timeout: 180_000 },
+    )
+    if (result.status !== 0)
+      throw new Error(`npm install --prefix bench/peers failed (${result.status})`)
+  }
+  return JSON.parse(readFileSync(manifest, 'utf8')).version
+}
+
+/** The SDK's FileStore is a CSV: header line, then one row per token. */
+function inspectStoreFile(file) {
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+  const rows = lines.slice(1).map((line) => line.split(','))
+  const ids = rows.map((row) => row[0])
+  const refreshTokens = rows.map((row) => row[4])
+  return {
+    rows: rows.length,
+    distinctIds: new Set(ids).size,
+    duplicateRows: rows.length - new Set(refreshTokens).size,
+  }
+}
+
+/**
+ * `processes` × `perProcess` concurrent SDK token retrievals at expiry, all processes sharing
+ * one FileStore file. `call`: 'token' (OAuthToken.getToken(), what every SDK request runs
+ * first) or 'users' (a real UsersOperations.getUsers type=CurrentUser call).
+ */
+export async function sdkBurst(base, { processes, perProcess, call = 'token', ttlSeconds = 25 }) {
+  const grant = await freshGrant(base)
+  // Long enough for the children to load the SDK and initialise while the token is still valid
+  // by the SDK's rule (expiry - now >= 5 s), or initialisation itself would refresh.
+  await control(base, 'POST', 'settings', { access_token_ttl: ttlSeconds })
+  const storeFile = join(mkdtempSync(join(tmpdir(), 'zoho-sdk-bench-')), 'sdk_tokens.csv')
+  const common = { base, ...grant, storeFile, call }
+
+  const prime = await spawnChild(child, { ...common, mode: 'prime' }).done
+  if (prime.fatal || !prime.expiresAt) return { fatal: `prime: ${prime.fatal ?? 'no token'}` }
+
+  const configs = Array.from({ length: processes }, () => ({
+    ...common,
+    mode: 'burst',
+    n: perProcess,
+  }))
+  const started = await runTogether(child, configs, { timeoutMs: 150_000 })
+  if (started.fatal) return { fatal: started.fatal }
+  const lateInit = started.readies.some((ready) => ready.expiresAt !== prime.expiresAt)
+
+  await control(base, 'POST', 'stats/reset')
+  // Fire once the token is expired by the SDK's own clock (it refreshes 5 s before expiry).
+  const startAt = Math.max(prime.expiresAt + 100, Date.now() + 300)
+  const results = await releaseAndCollect(started.children, startAt)
+  const stats = await tokenStats(base)
+  return {
+    ...stats,
+    calls: processes * perProcess,
+    ok: sum(results.map((r) => r.ok ?? 0)),
+    failed: sum(results.map((r) => r.failed ?? perProcess)),
+    errors: mergeErrors(results),
+    elapsedMs: Math.max(...results.map((r) => r.elapsedMs ?? 0)),
+    distinctTokens: call === 'users' ? undefined : sum(results.map((r) => r.distinctTokens ?? 0)),
+    expiredBySDKClock: results.every((r) => r.expiredBySDKClock),
+    lateInit,
+    store: inspectStoreFile(storeFile),
+  }
+}
