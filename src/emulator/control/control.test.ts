@@ -1,0 +1,128 @@
+import { describe, it, expect } from 'vitest'
+import { createEmulator } from '../app.js'
+import { DEFAULT_SETTINGS } from '../settings.js'
+import { BASE, control, post, selfClientTokens, tokenURL } from '../test-kit.js'
+
+describe('control API /__emulator', () => {
+  it('POST clients registers each type in Zoho formats', async () => {
+    const emulator = createEmulator({ seed: 30 })
+    const server = await control(emulator, 'clients', {
+      type: 'server',
+      redirect_uris: ['http://localhost:3001/oauth/callback'],
+      dcs: ['eu', 'us'],
+    })
+    expect(server.client_id).toMatch(/^1000\.[A-Z0-9]{30}$/)
+    expect(server.client_secret).toMatch(/^[0-9a-f]{42}$/)
+    expect(server.home_dc).toBe('eu')
+    const device = await control(emulator, 'clients', { type: 'device' })
+    expect(device.client_id).toMatch(/^1004\.[A-Z0-9]{30}$/)
+    const listed = await control(emulator, 'clients')
+    expect(listed.clients).toHaveLength(2)
+  })
+
+  it('POST clients refuses a multi-DC self client and an unknown dc with 400', async () => {
+    const emulator = createEmulator({ seed: 31 })
+    const self = await emulator.fetch(
+      new Request(`${BASE}/__emulator/clients`, {
+        method: 'POST',
+        body: JSON.stringify({ type: 'self', dcs: ['us', 'eu'] }),
+      }),
+    )
+    expect(self.status).toBe(400)
+    expect(await self.json()).toEqual({ error: 'a self client lives in exactly one dc' })
+    expect(await control(emulator, 'clients', { dcs: ['mars'] })).toEqual({
+      error: 'unknown dc "mars" in "dcs"',
+    })
+  })
+
+  it('POST users returns a numeric zuid and refuses a duplicate email', async () => {
+    const emulator = createEmulator({ seed: 32 })
+    const user = await control(emulator, 'users', { email: 'ada@example.com', dc: 'eu' })
+    expect(user).toMatchObject({ email: 'ada@example.com', dc: 'eu' })
+    expect(user.zuid).toMatch(/^\d+$/)
+    expect(await control(emulator, 'users', { email: 'ada@example.com', dc: 'us' })).toEqual({
+      error: 'a user with email "ada@example.com" exists',
+    })
+  })
+
+  it('POST settings changes values, returns them all, and names an unknown setting', async () => {
+    const emulator = createEmulator({ seed: 33 })
+    expect(await control(emulator, 'settings')).toEqual(DEFAULT_SETTINGS)
+    const changed = await control(emulator, 'settings', { code_ttl: 60, include_scope: false })
+    expect(changed).toEqual({ ...DEFAULT_SETTINGS, code_ttl: 60, include_scope: false })
+    const response = await emulator.fetch(
+      new Request(`${BASE}/__emulator/settings`, {
+        method: 'POST',
+        body: JSON.stringify({ code_tll: 1 }),
+      }),
+    )
+    expect(response.status).toBe(400)
+    expect(await response.json()).toEqual({ error: 'unknown setting "code_tll"' })
+  })
+
+  it('POST clock advances the emulator clock from the injected base', async () => {
+    const emulator = createEmulator({ now: () => 1_000_000 })
+    expect(await control(emulator, 'clock', { advance_seconds: 90 })).toEqual({ now: 1_090_000 })
+  })
+
+  it('GET stats counts per grant, error, DC and client; stats/reset zeroes them', async () => {
+    const emulator = createEmulator({ seed: 34 })
+    const { client, tokens } = await selfClientTokens(emulator, { dc: 'eu' })
+    await post(emulator, tokenURL('eu'), {
+      grant_type: 'refresh_token',
+      client_id: client.client_id,
+      client_secret: client.client_secret,
+      refresh_token: String(tokens.refresh_token),
+    })
+    await post(emulator, tokenURL('eu'), {
+      grant_type: 'refresh_token',
+      client_id: client.client_id,
+      client_secret: client.client_secret,
+      refresh_token: 'revoked',
+    })
+    const stats = (await control(emulator, 'stats')) as {
+      token_endpoint: Record<string, number>
+      token_errors: Record<string, number>
+      by_dc: Record<string, { token_endpoint: Record<string, number> }>
+      by_client: Record<string, { token_endpoint: Record<string, number> }>
+    }
+    expect(stats.token_endpoint).toEqual({
+      authorization_code: 1,
+      refresh_token: 2,
+      client_credentials: 0,
+      device_token: 0,
+    })
+    expect(stats.token_errors.invalid_code).toBe(1)
+    expect(stats.by_dc.eu?.token_endpoint.refresh_token).toBe(2)
+    expect(stats.by_dc.us?.token_endpoint.refresh_token).toBe(0)
+    expect(stats.by_client[client.client_id]?.token_endpoint.authorization_code).toBe(1)
+    const zeroed = (await control(emulator, 'stats/reset', {})) as typeof stats
+    expect(zeroed.token_endpoint.refresh_token).toBe(0)
+    expect(emulator.stats().token_errors.invalid_code).toBe(0)
+  })
+
+  it('POST reset wipes clients, tokens, settings and clock, and re-seeds the same ids', async () => {
+    const emulator = createEmulator({ seed: 35, demo: true, now: () => 0 })
+    const before = await control(emulator, 'clients')
+    await control(emulator, 'clients', { type: 'server' })
+    await control(emulator, 'settings', { code_ttl: 5 })
+    await control(emulator, 'clock', { advance_seconds: 10 })
+    await control(emulator, 'reset', {})
+    expect(await control(emulator, 'clients')).toEqual(before)
+    expect(emulator.settings().code_ttl).toBe(120)
+    expect(await control(emulator, 'clock', { advance_seconds: 0 })).toEqual({ now: 0 })
+  })
+
+  it('POST self-client/code refuses lifetimes the console does not offer', async () => {
+    const emulator = createEmulator({ seed: 36 })
+    const client = await control(emulator, 'clients', { type: 'self' })
+    await control(emulator, 'users', { email: 'a@example.com' })
+    expect(
+      await control(emulator, 'self-client/code', {
+        client_id: client.client_id,
+        scope: 'ZohoCRM.users.READ',
+        minutes: 4,
+      }),
+    ).toEqual({ error: '"minutes" must be one of 3, 5, 7, 10' })
+  })
+})

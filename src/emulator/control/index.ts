@@ -1,0 +1,65 @@
+/**
+ * The test control API under `{base}/__emulator/`: register clients and users, mint Self Client
+ * codes, move the clock, change settings, inject faults, read stats, reset. JSON in and out;
+ * mistakes answer 400 `{"error": "<what is wrong>"}`.
+ */
+import { Hono } from 'hono'
+import type { EmulatorContext } from '../context.js'
+import { parseFaultSpec, FaultSpecError } from '../faults.js'
+import { RegistryError, clientJSON, createClient, createUser, userJSON } from '../registry.js'
+import { SettingsError, mergeSettings } from '../settings.js'
+import { ControlError, jsonBody } from './body.js'
+import { registerStateRoutes } from './state-routes.js'
+
+/** Errors caused by the caller's input: the app answers them with 400. */
+export const INPUT_ERRORS = [ControlError, RegistryError, SettingsError, FaultSpecError]
+
+export function registerControlRoutes(app: Hono, ctx: EmulatorContext, reset: () => void): void {
+  const control = new Hono()
+
+  control.post('/clients', async (c) => c.json(clientJSON(createClient(ctx, await jsonBody(c)))))
+  control.get('/clients', (c) =>
+    c.json({ clients: [...ctx.state.clients.values()].map(clientJSON) }),
+  )
+  control.post('/users', async (c) => c.json(userJSON(createUser(ctx, await jsonBody(c)))))
+  control.get('/users', (c) => c.json({ users: [...ctx.state.users.values()].map(userJSON) }))
+
+  control.post('/clock', async (c) => {
+    const body = await jsonBody(c)
+    const seconds = body.advance_seconds ?? 0
+    if (typeof seconds !== 'number' || !Number.isFinite(seconds)) {
+      throw new ControlError('"advance_seconds" must be a number')
+    }
+    return c.json({ now: ctx.clock.advance(seconds) })
+  })
+  control.get('/clock', (c) => c.json({ now: ctx.clock.now() }))
+
+  control.get('/settings', (c) => c.json(ctx.settings))
+  control.post('/settings', async (c) => {
+    ctx.settings = mergeSettings(ctx.settings, await jsonBody(c))
+    return c.json(ctx.settings)
+  })
+
+  control.post('/faults', async (c) => {
+    const fault = ctx.faults.add(parseFaultSpec(await jsonBody(c)))
+    return c.json({ id: fault.id })
+  })
+  control.get('/faults', (c) => c.json({ faults: ctx.faults.list() }))
+  control.delete('/faults', (c) => {
+    ctx.faults.clear()
+    return c.json({ status: 'success' })
+  })
+
+  control.get('/stats', (c) => c.json(ctx.stats.snapshot()))
+  control.post('/stats/reset', (c) => {
+    ctx.stats.reset()
+    return c.json(ctx.stats.snapshot())
+  })
+  control.post('/reset', (c) => {
+    reset()
+    return c.json({ status: 'success' })
+  })
+
+  registerStateRoutes(control, ctx)
+  app.route('/__emulator', control)
+}

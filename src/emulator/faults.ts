@@ -1,0 +1,156 @@
+/**
+ * Injected failures: an HTTP status, a body, latency, a dropped connection, or Zoho's HTML
+ * roadblock page (served with HTTP 200 when Zoho's edge decides a client looks like a bot).
+ */
+import type { MiddlewareHandler } from 'hono'
+import type { Random } from './random.js'
+
+export interface FaultSpec {
+  /** Applies when the request path contains this string. */
+  path: string
+  dc?: string | undefined
+  status?: number | undefined
+  body?: string | undefined
+  latency_ms?: number | undefined
+  drop?: boolean | undefined
+  roadblock?: boolean | undefined
+  /** Applies this many times, then disappears. */
+  count?: number | undefined
+  probability?: number | undefined
+}
+
+export interface Fault extends FaultSpec {
+  id: string
+  /** How many times it has fired. */
+  hits: number
+}
+
+export interface Faults {
+  add(spec: FaultSpec): Fault
+  list(): Fault[]
+  clear(): void
+  /** The fault to apply to this request, if any (consumes one of its `count`). */
+  match(path: string, dc: string | undefined): Fault | undefined
+}
+
+export class FaultSpecError extends Error {
+  override name = 'FaultSpecError'
+}
+
+/** Validates a control-API fault body by hand (it is HTTP input). */
+export function parseFaultSpec(input: unknown): FaultSpec {
+  if (typeof input !== 'object' || input === null) throw new FaultSpecError('expected an object')
+  const o = input as Record<string, unknown>
+  const spec: FaultSpec = { path: typeof o.path === 'string' ? o.path : '' }
+  const number = (name: string): number | undefined => {
+    const v = o[name]
+    if (v === undefined) return undefined
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+      throw new FaultSpecError(`"${name}" must be a non-negative number`)
+    }
+    return v
+  }
+  const flag = (name: string): boolean | undefined => {
+    const v = o[name]
+    if (v === undefined) return undefined
+    if (typeof v !== 'boolean') throw new FaultSpecError(`"${name}" must be a boolean`)
+    return v
+  }
+  if (o.path !== undefined && typeof o.path !== 'string') {
+    throw new FaultSpecError('"path" must be a string')
+  }
+  if (o.dc !== undefined && typeof o.dc !== 'string')
+    throw new FaultSpecError('"dc" must be a string')
+  if (o.body !== undefined && typeof o.body !== 'string') {
+    throw new FaultSpecError('"body" must be a string')
+  }
+  spec.dc = o.dc as string | undefined
+  spec.body = o.body as string | undefined
+  spec.status = number('status')
+  if (spec.status !== undefined && (spec.status < 100 || spec.status > 599)) {
+    throw new FaultSpecError('"status" must be an HTTP status')
+  }
+  spec.latency_ms = number('latency_ms')
+  spec.count = number('count')
+  spec.probability = number('probability')
+  if (spec.probability !== undefined && spec.probability > 1) {
+    throw new FaultSpecError('"probability" must be between 0 and 1')
+  }
+  spec.drop = flag('drop')
+  spec.roadblock = flag('roadblock')
+  return spec
+}
+
+export function createFaults(random: () => Random): Faults {
+  let faults: Fault[] = []
+  let nextId = 1
+  return {
+    add(spec) {
+      const fault: Fault = { ...spec, id: String(nextId++), hits: 0 }
+      faults.push(fault)
+      return fault
+    },
+    list: () => faults.map((f) => ({ ...f })),
+    clear() {
+      faults = []
+    },
+    match(path, dc) {
+      for (const fault of faults) {
+        if (!path.includes(fault.path)) continue
+        if (fault.dc !== undefined && fault.dc !== dc) continue
+        if (fault.probability !== undefined && random().next() >= fault.probability) continue
+        fault.hits++
+        if (fault.count !== undefined && fault.hits >= fault.count) {
+          faults = faults.filter((f) => f !== fault)
+        }
+        return fault
+      }
+      return undefined
+    },
+  }
+}
+
+/** Thrown when a fault drops a request that has no socket (in-process `fetch`). */
+export class DroppedConnection extends Error {
+  override name = 'DroppedConnection'
+}
+
+// What Zoho's edge serves instead of JSON when it suspects automation: an HTML page with 200.
+const ROADBLOCK_HTML = `<!DOCTYPE html>
+<html><head><title>Zoho Accounts</title></head>
+<body><div id="roadblock"><h1>Access restricted</h1>
+<p>We have detected unusual activity from your network. Please verify that you are not a robot
+to continue.</p></div></body></html>
+`
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+interface NodeBindings {
+  incoming?: { socket?: { destroy(): void } }
+}
+
+/** Applies matching faults to every request outside the control API. */
+export function faultMiddleware(faults: () => Faults): MiddlewareHandler {
+  return async (c, next) => {
+    const path = new URL(c.req.url).pathname
+    if (path.startsWith('/__emulator')) return next()
+    const dc = path.split('/')[1]
+    const fault = faults().match(path, dc)
+    if (!fault) return next()
+    if (fault.latency_ms) await sleep(fault.latency_ms)
+    if (fault.drop) {
+      const socket = (c.env as NodeBindings | undefined)?.incoming?.socket
+      if (!socket) throw new DroppedConnection('connection dropped by an injected fault')
+      socket.destroy()
+      return c.body(null, 500)
+    }
+    if (fault.roadblock) return c.html(ROADBLOCK_HTML, 200)
+    if (fault.status !== undefined || fault.body !== undefined) {
+      const body = fault.body ?? ''
+      const type = body.trimStart().startsWith('{') ? 'application/json' : 'text/plain'
+      return c.body(body, (fault.status ?? 200) as 200, { 'content-type': type })
+    }
+    // Latency only: carry on to the real handler.
+    return next()
+  }
+}

@@ -1,0 +1,4 @@
+import type { Hono } from 'hono'
+import type { EmulatorContext } from '../context.js'
+
+export function registerDeviceRoutes(_app: Hono, _ctx: EmulatorContext): void {}

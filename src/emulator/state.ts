@@ -1,0 +1,141 @@
+/**
+ * What the emulated Zoho knows: clients, users, grant codes, refresh and access tokens, browser
+ * sessions and device codes. Plain maps; the rules that act on them live in tokens.ts.
+ */
+import type { Dc } from './dcs.js'
+
+export type ClientType = 'server' | 'self' | 'client' | 'device'
+
+export interface Client {
+  clientId: string
+  secret: string
+  type: ClientType
+  /** Exact registered redirect URIs (server and client-based apps). */
+  redirectURIs: string[]
+  /** DCs the client is enabled in; the first is its home DC. */
+  dcs: Dc[]
+  /** Per-DC secrets (multi-DC with a distinct secret in that DC). */
+  dcSecrets: Partial<Record<Dc, string>>
+  /** Times grant codes were issued, for the per-client grant code limit. */
+  grantCodeTimes: number[]
+}
+
+export interface User {
+  zuid: string
+  email: string
+  dc: Dc
+  firstName: string
+  lastName: string
+  /** The user's id inside CRM (a 19-digit record id). */
+  crmUserId: string
+}
+
+export interface PkceChallenge {
+  challenge: string
+  method: 'S256' | 'plain'
+}
+
+export interface GrantCode {
+  code: string
+  clientId: string
+  zuid: string
+  /** The DC that issued the code: the user's DC. Only that DC can exchange it. */
+  dc: Dc
+  scopes: string[]
+  expiresAt: number
+  /** The redirect URI of the authorize request; undefined for Self Client codes. */
+  redirectURI: string | undefined
+  withRefreshToken: boolean
+  pkce: PkceChallenge | undefined
+  used: boolean
+}
+
+export interface RefreshToken {
+  token: string
+  clientId: string
+  zuid: string
+  dc: Dc
+  scopes: string[]
+  createdAt: number
+  /** When each access token was minted from this refresh token (the 10-per-10-min window). */
+  mintTimes: number[]
+  /** Live access tokens minted from it, oldest first. */
+  accessTokens: string[]
+}
+
+export interface AccessToken {
+  token: string
+  clientId: string
+  /** Undefined for client-credentials tokens, which act for the org rather than a user. */
+  zuid: string | undefined
+  dc: Dc
+  scopes: string[]
+  expiresAt: number
+  refreshToken: string | undefined
+}
+
+export interface DeviceCode {
+  deviceCode: string
+  userCode: string
+  clientId: string
+  dc: Dc
+  scopes: string[]
+  offline: boolean
+  expiresAt: number
+  lastPollAt: number | undefined
+  decision: 'pending' | 'approved' | 'denied' | 'used'
+  zuid: string | undefined
+}
+
+export interface Session {
+  id: string
+  zuid: string
+}
+
+export class EmulatorState {
+  readonly clients = new Map<string, Client>()
+  readonly users = new Map<string, User>()
+  readonly codes = new Map<string, GrantCode>()
+  readonly refreshTokens = new Map<string, RefreshToken>()
+  readonly accessTokens = new Map<string, AccessToken>()
+  readonly deviceCodes = new Map<string, DeviceCode>()
+  readonly sessions = new Map<string, Session>()
+  /** `clientId|zuid` pairs a user granted to an implicit-flow client (session-long access). */
+  readonly implicitGrants = new Set<string>()
+
+  userByEmail(email: string): User | undefined {
+    const wanted = email.trim().toLowerCase()
+    for (const user of this.users.values()) if (user.email.toLowerCase() === wanted) return user
+    return undefined
+  }
+
+  deviceCodeByUserCode(userCode: string): DeviceCode | undefined {
+    const wanted = userCode.replace(/[\s-]/g, '').toUpperCase()
+    for (const device of this.deviceCodes.values()) if (device.userCode === wanted) return device
+    return undefined
+  }
+
+  refreshTokensOf(clientId: string, zuid: string): RefreshToken[] {
+    return [...this.refreshTokens.values()]
+      .filter((rt) => rt.clientId === clientId && rt.zuid === zuid)
+      .sort((a, b) => a.createdAt - b.createdAt)
+  }
+
+  /** Deletes a refresh token and every access token minted from it. */
+  deleteRefreshToken(token: string): boolean {
+    const rt = this.refreshTokens.get(token)
+    if (!rt) return false
+    for (const at of rt.accessTokens) this.accessTokens.delete(at)
+    this.refreshTokens.delete(token)
+    return true
+  }
+
+  deleteAccessToken(token: string): boolean {
+    const at = this.accessTokens.get(token)
+    if (!at) return false
+    this.accessTokens.delete(token)
+    const rt = at.refreshToken ? this.refreshTokens.get(at.refreshToken) : undefined
+    if (rt) rt.accessTokens = rt.accessTokens.filter((t) => t !== token)
+    return true
+  }
+}
