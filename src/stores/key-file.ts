@@ -1,0 +1,88 @@
+/**
+ * The zero-configuration key: when `ZOHO_AUTH_ENCRYPTION_KEY` is not set, a key is generated once
+ * into a 0600 file (directory 0700) and reused after, with a warning, because a key on the same
+ * disk protects against a leaked database copy but not against someone who can read the disk.
+ */
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { dirname } from 'node:path'
+import { KeyRing, generateEncryptionKey } from './crypto.js'
+import { defaultKeyFilePath } from './paths.js'
+import type { Env } from './paths.js'
+
+export interface LoadedKey {
+  /** The base64 key; treat it as a secret. */
+  key: string
+  keyRing: KeyRing
+  path: string
+  /** True when this call created the file. */
+  generated: boolean
+  /** Something to tell the user (a key was generated, or the file is too open), or null. */
+  warning: string | null
+}
+
+function isMissing(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | null)?.code === 'ENOENT'
+}
+
+function isTaken(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | null)?.code === 'EEXIST'
+}
+
+function readKey(path: string, generated: boolean, warning: string | null): LoadedKey {
+  const key = readFileSync(path, 'utf8').trim()
+  const keyRing = KeyRing.parse(key, { source: `key file ${path}` })
+  let note = warning
+  const mode = statSync(path).mode & 0o777
+  if (!generated && (mode & 0o077) !== 0) {
+    note = `The key file ${path} is readable by other users (mode ${mode.toString(8)}); run chmod 600 on it.`
+  }
+  return { key, keyRing, path, generated, warning: note }
+}
+
+/**
+ * Returns the key stored at `path`, creating it (0600, directory 0700) the first time. Safe when
+ * several processes start at once: the file is created exclusively and the loser reads the
+ * winner's key.
+ */
+export function loadOrCreateKeyFile(
+  path: string,
+  random: (size: number) => Buffer = randomBytes,
+): LoadedKey {
+  try {
+    return readKey(path, false, null)
+  } catch (error) {
+    if (!isMissing(error)) throw error
+  }
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
+  const key = generateEncryptionKey(random)
+  try {
+    writeFileSync(path, `${key}\n`, { mode: 0o600, flag: 'wx' })
+  } catch (error) {
+    if (isTaken(error)) return readKey(path, false, null)
+    throw error
+  }
+  // The umask may have narrowed the mode further but never widens it; make it exact anyway.
+  chmodSync(path, 0o600)
+  return readKey(
+    path,
+    true,
+    `Generated an encryption key in ${path} because ZOHO_AUTH_ENCRYPTION_KEY is not set. Keep this file (without it the stored tokens cannot be read) and back it up apart from the database; for servers set ZOHO_AUTH_ENCRYPTION_KEY instead.`,
+  )
+}
+
+/**
+ * The key ring from `ZOHO_AUTH_ENCRYPTION_KEY`, or else from the generated key file
+ * (`keyFilePath`, default `defaultKeyFilePath(env)`).
+ */
+export function resolveKeyRing(
+  env: Env = process.env,
+  keyFilePath: string = defaultKeyFilePath(env),
+): { keyRing: KeyRing; warning: string | null; keyFile: string | null } {
+  const configured = env.ZOHO_AUTH_ENCRYPTION_KEY
+  if (configured !== undefined && configured.trim() !== '') {
+    return { keyRing: KeyRing.parse(configured), warning: null, keyFile: null }
+  }
+  const loaded = loadOrCreateKeyFile(keyFilePath)
+  return { keyRing: loaded.keyRing, warning: loaded.warning, keyFile: loaded.path }
+}

@@ -1,0 +1,77 @@
+/**
+ * The PostgreSQL schema, as numbered migrations over qualified names (so each store can live in
+ * its own schema). Append only: a released migration never changes.
+ */
+
+export interface PostgresNames {
+  /** `"schema".` or empty for the search path. */
+  qualifier: string
+  /** The LISTEN/NOTIFY channel that carries connection ids on change. */
+  channel: string
+}
+
+export interface PostgresMigration {
+  version: number
+  name: string
+  statements: (names: PostgresNames) => string[]
+}
+
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
+  {
+    version: 1,
+    name: 'connections, clients, mints, change notifications',
+    statements: ({ qualifier: q, channel }) => [
+      `CREATE TABLE ${q}connections (
+        id TEXT PRIMARY KEY,
+        client_id TEXT NOT NULL,
+        dc TEXT NOT NULL,
+        accounts_server TEXT NOT NULL,
+        api_domain TEXT NOT NULL,
+        scopes TEXT NOT NULL,
+        zuid TEXT,
+        email TEXT,
+        refresh_token_enc TEXT NOT NULL,
+        access_token_enc TEXT,
+        access_token_expires_at BIGINT,
+        status TEXT NOT NULL CHECK (status IN ('active', 'needs_reauth', 'revoked')),
+        last_error TEXT,
+        version INTEGER NOT NULL,
+        lease_owner TEXT,
+        lease_expires_at BIGINT,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE ${q}clients (
+        client_id TEXT PRIMARY KEY,
+        client_secret_enc TEXT NOT NULL,
+        dc_secrets_enc TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE ${q}mints (
+        id BIGSERIAL PRIMARY KEY,
+        key TEXT NOT NULL,
+        at BIGINT NOT NULL
+      )`,
+      `CREATE INDEX mints_key_at ON ${q}mints (key, at)`,
+      `CREATE INDEX mints_at ON ${q}mints (at)`,
+      `CREATE FUNCTION ${q}zoho_auth_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'DELETE' THEN
+          PERFORM pg_notify(TG_ARGV[0], OLD.id);
+        ELSE
+          PERFORM pg_notify(TG_ARGV[0], NEW.id);
+        END IF;
+        RETURN NULL;
+      END $$`,
+      `CREATE TRIGGER connections_written AFTER INSERT OR DELETE ON ${q}connections
+        FOR EACH ROW EXECUTE FUNCTION ${q}zoho_auth_notify_change('${channel}')`,
+      // A new version is a new token or state; a lease let go may mean its holder gave up.
+      // Taking or renewing a lease wakes nobody.
+      `CREATE TRIGGER connections_changed AFTER UPDATE ON ${q}connections
+        FOR EACH ROW WHEN (OLD.version IS DISTINCT FROM NEW.version
+          OR (OLD.lease_owner IS NOT NULL AND OLD.lease_owner IS DISTINCT FROM NEW.lease_owner))
+        EXECUTE FUNCTION ${q}zoho_auth_notify_change('${channel}')`,
+    ],
+  },
+]

@@ -1,0 +1,385 @@
+/**
+ * PostgreSQL store (`zoho-auth/postgres`): any number of broker instances on one database.
+ * Leases and compare-and-set are single UPDATE statements (row locks make them atomic), mint
+ * counts are one statement, and waiters hear about writes through LISTEN/NOTIFY fired by a
+ * trigger, with their timeout as the fallback.
+ *
+ * @see https://www.postgresql.org/docs/current/sql-notify.html
+ */
+import pg from 'pg'
+import type { Pool as PgPool, PoolConfig } from 'pg'
+import type { KeyRing } from './crypto.js'
+import { ConnectionExistsError, StoreError } from './errors.js'
+import { PostgresListener } from './postgres-listener.js'
+import { POSTGRES_MIGRATIONS } from './postgres-schema.js'
+import type { PostgresNames } from './postgres-schema.js'
+import {
+  CONNECTION_COLUMNS,
+  clientSecretValues,
+  newConnectionValues,
+  patchColumns,
+  reencrypted,
+  rowToClient,
+  rowToConnection,
+} from './rows.js'
+import type { ClientRow, ConnectionRow } from './rows.js'
+import type {
+  Connection,
+  ConnectionPatch,
+  ConnectionStore,
+  NewConnection,
+  StoredClient,
+} from './store.js'
+
+export interface PostgresStoreOptions {
+  /** `postgres://user:password@host:5432/db`; or pass `pool`. */
+  connectionString?: string
+  /** An existing pool to use (the store will not end it on close). */
+  pool?: PgPool
+  keyRing: KeyRing
+  /**
+   * A schema of its own (created on migrate), e.g. one per app or per test run. Default: the
+   * connection's search path.
+   */
+  schema?: string
+}
+
+// Mint rows older than this go whatever window a caller asks about.
+const MINT_RETENTION_MS = 24 * 60 * 60 * 1000
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,39}$/
+
+function namesFor(schema: string | undefined): PostgresNames {
+  if (schema === undefined) return { qualifier: '', channel: 'zoho_auth_changes' }
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new StoreError(`Invalid PostgreSQL schema name "${schema}"`, {
+      remedy:
+        'Use lower-case letters, digits and underscores (at most 40), starting with a letter.',
+    })
+  }
+  return { qualifier: `"${schema}".`, channel: `zoho_auth_changes_${schema}` }
+}
+
+/** A ConnectionStore on PostgreSQL. */
+export class PostgresStore implements ConnectionStore {
+  readonly #pool: PgPool
+  readonly #ownsPool: boolean
+  readonly #keyRing: KeyRing
+  readonly #schema: string | undefined
+  readonly #names: PostgresNames
+  readonly #listener: PostgresListener
+  readonly #t: { connections: string; clients: string; mints: string }
+
+  constructor(options: PostgresStoreOptions) {
+    this.#keyRing = options.keyRing
+    this.#schema = options.schema
+    this.#names = namesFor(options.schema)
+    const q = this.#names.qualifier
+    this.#t = { connections: `${q}connections`, clients: `${q}clients`, mints: `${q}mints` }
+    if (options.pool !== undefined) {
+      this.#pool = options.pool
+      this.#ownsPool = false
+    } else {
+      const config: PoolConfig = { connectionString: options.connectionString }
+      this.#pool = new pg.Pool(config)
+      this.#ownsPool = true
+      // An idle client losing its connection must not crash the process; the next query on
+      // the pool reconnects or reports the failure to its caller.
+      this.#pool.on('error', () => {})
+    }
+    this.#listener = new PostgresListener({
+      connect: () => this.#pool.connect(),
+      channel: this.#names.channel,
+    })
+  }
+
+  async #query<R extends object>(text: string, values: unknown[] = []): Promise<R[]> {
+    try {
+      return (await this.#pool.query<R>(text, values)).rows
+    } catch (error) {
+      throw unreachable(error) ?? error
+    }
+  }
+
+  async migrate(): Promise<void> {
+    let client
+    try {
+      client = await this.#pool.connect()
+    } catch (error) {
+      throw unreachable(error) ?? error
+    }
+    const q = this.#names.qualifier
+    try {
+      await client.query('BEGIN')
+      // Concurrent instances starting together: one migrates, the others wait, then see it done.
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext('zoho-auth'), hashtext($1))`, [
+        this.#schema ?? '',
+      ])
+      if (this.#schema !== undefined)
+        await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.#schema}"`)
+      await client.query(`CREATE TABLE IF NOT EXISTS ${q}schema_migrations (
+        version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`)
+      const { rows } = await client.query<{ v: number | null }>(
+        `SELECT max(version) AS v FROM ${q}schema_migrations`,
+      )
+      const current = rows[0]?.v ?? 0
+      const latest = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0
+      if (current > latest) {
+        throw new StoreError(
+          `The database schema is at version ${current}, newer than this zoho-auth knows (${latest})`,
+          { remedy: 'Upgrade zoho-auth to the version that last wrote this database.' },
+        )
+      }
+      for (const migration of POSTGRES_MIGRATIONS) {
+        if (migration.version <= current) continue
+        for (const statement of migration.statements(this.#names)) await client.query(statement)
+        await client.query(
+          `INSERT INTO ${q}schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
+          [migration.version, migration.name, Date.now()],
+        )
+      }
+      await client.query('COMMIT')
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {})
+      throw error
+    } finally {
+      client.release()
+    }
+  }
+
+  async get(id: string): Promise<Connection | null> {
+    const rows = await this.#query<ConnectionRow>(
+      `SELECT * FROM ${this.#t.connections} WHERE id = $1`,
+      [id],
+    )
+    return rows[0] === undefined ? null : rowToConnection(rows[0], this.#keyRing)
+  }
+
+  async list(): Promise<Connection[]> {
+    const rows = await this.#query<ConnectionRow>(
+      `SELECT * FROM ${this.#t.connections} ORDER BY id COLLATE "C"`,
+    )
+    return rows.map((row) => rowToConnection(row, this.#keyRing))
+  }
+
+  async create(connection: NewConnection, now: number): Promise<Connection> {
+    const columns = [...CONNECTION_COLUMNS, 'version', 'created_at', 'updated_at']
+    const rows = await this.#query<ConnectionRow>(
+      `INSERT INTO ${this.#t.connections} (${columns.join(', ')})
+       VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})
+       ON CONFLICT (id) DO NOTHING RETURNING *`,
+      [...newConnectionValues(connection, this.#keyRing), 1, now, now],
+    )
+    if (rows[0] === undefined) throw new ConnectionExistsError(connection.id)
+    return rowToConnection(rows[0], this.#keyRing)
+  }
+
+  async update(
+    id: string,
+    patch: ConnectionPatch,
+    expectedVersion: number,
+    now: number,
+  ): Promise<Connection | null> {
+    const columns = patchColumns(id, patch, this.#keyRing)
+    const sets = columns.map(([column], i) => `${column} = $${i + 4}`)
+    // Row locking re-checks `version` after a concurrent writer commits: one winner per version.
+    const rows = await this.#query<ConnectionRow>(
+      `UPDATE ${this.#t.connections}
+       SET ${[...sets, 'version = version + 1', 'updated_at = $3'].join(', ')}
+       WHERE id = $1 AND version = $2 RETURNING *`,
+      [id, expectedVersion, now, ...columns.map(([, value]) => value)],
+    )
+    return rows[0] === undefined ? null : rowToConnection(rows[0], this.#keyRing)
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const rows = await this.#query(
+      `DELETE FROM ${this.#t.connections} WHERE id = $1 RETURNING id`,
+      [id],
+    )
+    return rows.length > 0
+  }
+
+  async acquireLease(id: string, owner: string, ttlMs: number, now: number): Promise<boolean> {
+    const rows = await this.#query(
+      `UPDATE ${this.#t.connections} SET lease_owner = $2, lease_expires_at = $3
+       WHERE id = $1 AND (lease_owner IS NULL OR lease_owner = $2 OR lease_expires_at <= $4)
+       RETURNING id`,
+      [id, owner, now + ttlMs, now],
+    )
+    return rows.length > 0
+  }
+
+  async releaseLease(id: string, owner: string): Promise<void> {
+    await this.#query(
+      `UPDATE ${this.#t.connections} SET lease_owner = NULL, lease_expires_at = NULL
+       WHERE id = $1 AND lease_owner = $2`,
+      [id, owner],
+    )
+  }
+
+  async recordMint(key: string, now: number, windowMs: number): Promise<number[]> {
+    // One statement, one snapshot: the new row comes from `inserted`, the rest from the table.
+    // SKIP LOCKED lets concurrent pruners each take different rows instead of deadlocking.
+    const rows = await this.#query<{ at: string }>(
+      `WITH pruned AS (
+         DELETE FROM ${this.#t.mints} WHERE id IN (
+           SELECT id FROM ${this.#t.mints} WHERE (key = $1 AND at < $3) OR at < $4
+           FOR UPDATE SKIP LOCKED)),
+       inserted AS (INSERT INTO ${this.#t.mints} (key, at) VALUES ($1, $2) RETURNING id, at)
+       SELECT id, at FROM ${this.#t.mints} WHERE key = $1 AND at >= $3 AND at <= $2
+       UNION ALL SELECT id, at FROM inserted
+       ORDER BY at, id`,
+      [key, now, now - windowMs, now - Math.max(windowMs, MINT_RETENTION_MS)],
+    )
+    return rows.map((row) => Number(row.at))
+  }
+
+  async mintsInWindow(key: string, now: number, windowMs: number): Promise<number[]> {
+    const rows = await this.#query<{ at: string }>(
+      `SELECT at FROM ${this.#t.mints} WHERE key = $1 AND at >= $2 AND at <= $3 ORDER BY at, id`,
+      [key, now - windowMs, now],
+    )
+    return rows.map((row) => Number(row.at))
+  }
+
+  async waitForChange(id: string, timeoutMs: number): Promise<void> {
+    const state = async (): Promise<string> => {
+      const rows = await this.#query<{ version: number; lease_owner: string | null }>(
+        `SELECT version, lease_owner FROM ${this.#t.connections} WHERE id = $1`,
+        [id],
+      ).catch(() => [])
+      return rows[0] === undefined ? 'gone' : `${rows[0].version} ${rows[0].lease_owner ?? ''}`
+    }
+    await this.#listener.wait(id, timeoutMs, state)
+  }
+
+  async saveClient(
+    client: Omit<StoredClient, 'createdAt' | 'updatedAt'>,
+    now: number,
+  ): Promise<StoredClient> {
+    const { clientSecretEnc, dcSecretsEnc } = clientSecretValues(client, this.#keyRing)
+    const rows = await this.#query<ClientRow>(
+      `INSERT INTO ${this.#t.clients}
+         (client_id, client_secret_enc, dc_secrets_enc, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $4)
+       ON CONFLICT (client_id) DO UPDATE SET client_secret_enc = excluded.client_secret_enc,
+         dc_secrets_enc = excluded.dc_secrets_enc, updated_at = excluded.updated_at
+       RETURNING *`,
+      [client.clientId, clientSecretEnc, dcSecretsEnc, now],
+    )
+    return rowToClient(rows[0] as ClientRow, this.#keyRing)
+  }
+
+  async getClient(clientId: string): Promise<StoredClient | null> {
+    const rows = await this.#query<ClientRow>(
+      `SELECT * FROM ${this.#t.clients} WHERE client_id = $1`,
+      [clientId],
+    )
+    return rows[0] === undefined ? null : rowToClient(rows[0], this.#keyRing)
+  }
+
+  async listClients(): Promise<StoredClient[]> {
+    const rows = await this.#query<ClientRow>(
+      `SELECT * FROM ${this.#t.clients} ORDER BY client_id COLLATE "C"`,
+    )
+    return rows.map((row) => rowToClient(row, this.#keyRing))
+  }
+
+  async deleteClient(clientId: string): Promise<boolean> {
+    const rows = await this.#query(
+      `DELETE FROM ${this.#t.clients} WHERE client_id = $1 RETURNING client_id`,
+      [clientId],
+    )
+    return rows.length > 0
+  }
+
+  /**
+   * Row by row, each write conditional on the ciphertext it replaces: a token written meanwhile
+   * by a refresh is left alone (it is already under some key we hold) instead of overwritten.
+   */
+  async reencryptAll(): Promise<number> {
+    const keyRing = this.#keyRing
+    let changed = 0
+    const connections = await this.#query<
+      Pick<ConnectionRow, 'id' | 'refresh_token_enc' | 'access_token_enc'>
+    >(`SELECT id, refresh_token_enc, access_token_enc FROM ${this.#t.connections}`)
+    for (const row of connections) {
+      const refresh = reencrypted(row.refresh_token_enc, row.id, keyRing)
+      const access =
+        row.access_token_enc === null ? null : reencrypted(row.access_token_enc, row.id, keyRing)
+      if (refresh === null && access === null) continue
+      const done = await this.#query(
+        `UPDATE ${this.#t.connections} SET refresh_token_enc = $2, access_token_enc = $3
+         WHERE id = $1 AND refresh_token_enc = $4 AND access_token_enc IS NOT DISTINCT FROM $5
+         RETURNING id`,
+        [
+          row.id,
+          refresh ?? row.refresh_token_enc,
+          access ?? row.access_token_enc,
+          row.refresh_token_enc,
+          row.access_token_enc,
+        ],
+      )
+      changed += done.length
+    }
+    const clients = await this.#query<
+      Pick<ClientRow, 'client_id' | 'client_secret_enc' | 'dc_secrets_enc'>
+    >(`SELECT client_id, client_secret_enc, dc_secrets_enc FROM ${this.#t.clients}`)
+    for (const row of clients) {
+      const secret = reencrypted(row.client_secret_enc, row.client_id, keyRing)
+      const dcSecrets = reencrypted(row.dc_secrets_enc, row.client_id, keyRing)
+      if (secret === null && dcSecrets === null) continue
+      const done = await this.#query(
+        `UPDATE ${this.#t.clients} SET client_secret_enc = $2, dc_secrets_enc = $3
+         WHERE client_id = $1 AND client_secret_enc = $4 AND dc_secrets_enc = $5
+         RETURNING client_id`,
+        [
+          row.client_id,
+          secret ?? row.client_secret_enc,
+          dcSecrets ?? row.dc_secrets_enc,
+          row.client_secret_enc,
+          row.dc_secrets_enc,
+        ],
+      )
+      changed += done.length
+    }
+    return changed
+  }
+
+  async close(): Promise<void> {
+    await this.#listener.close()
+    if (this.#ownsPool) await this.#pool.end()
+  }
+}
+
+/** Connects, migrates and returns a PostgreSQL store. */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
+  const store = new PostgresStore(options)
+  try {
+    await store.migrate()
+  } catch (error) {
+    await store.close()
+    throw error
+  }
+  return store
+}
+
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  '28P01',
+  '3D000',
+])
+
+/** Turns "cannot reach the database" into a StoreError with a remedy; null for anything else. */
+function unreachable(error: unknown): StoreError | null {
+  const code = (error as { code?: unknown } | null)?.code
+  if (typeof code !== 'string' || !UNREACHABLE.has(code)) return null
+  return new StoreError(`Cannot use the PostgreSQL database: ${(error as Error).message}`, {
+    remedy:
+      'Check that PostgreSQL is running and that ZOHO_AUTH_DB has the right host, port, database, user and password.',
+    cause: error,
+  })
+}

@@ -1,0 +1,166 @@
+/**
+ * How a connection and a client look as SQL rows, shared by the SQLite and PostgreSQL stores.
+ * Tokens and client secrets only ever cross this file as ciphertext on the row side.
+ */
+import type { DataCenterLocation } from '../protocol/data-centers.js'
+import type { KeyRing } from './crypto.js'
+import type {
+  Connection,
+  ConnectionPatch,
+  ConnectionStatus,
+  NewConnection,
+  StoredClient,
+} from './store.js'
+
+type SqlInt = number | string | bigint
+
+export interface ConnectionRow {
+  id: string
+  client_id: string
+  dc: string
+  accounts_server: string
+  api_domain: string
+  scopes: string
+  zuid: string | null
+  email: string | null
+  refresh_token_enc: string
+  access_token_enc: string | null
+  access_token_expires_at: SqlInt | null
+  status: string
+  last_error: string | null
+  version: SqlInt
+  created_at: SqlInt
+  updated_at: SqlInt
+}
+
+export interface ClientRow {
+  client_id: string
+  client_secret_enc: string
+  dc_secrets_enc: string
+  created_at: SqlInt
+  updated_at: SqlInt
+}
+
+/** Columns of `connections` a caller may write, in insert order (lease columns are the store's). */
+export const CONNECTION_COLUMNS = [
+  'id',
+  'client_id',
+  'dc',
+  'accounts_server',
+  'api_domain',
+  'scopes',
+  'zuid',
+  'email',
+  'refresh_token_enc',
+  'access_token_enc',
+  'access_token_expires_at',
+  'status',
+  'last_error',
+] as const
+
+export type ConnectionColumn = (typeof CONNECTION_COLUMNS)[number]
+
+const toNumber = (value: SqlInt): number => Number(value)
+
+/** Decrypts a row into the Connection callers see. */
+export function rowToConnection(row: ConnectionRow, keyRing: KeyRing): Connection {
+  return {
+    id: row.id,
+    clientId: row.client_id,
+    dc: row.dc as DataCenterLocation,
+    accountsServer: row.accounts_server,
+    apiDomain: row.api_domain,
+    scopes: JSON.parse(row.scopes) as string[],
+    zuid: row.zuid,
+    email: row.email,
+    refreshToken: keyRing.decrypt(row.refresh_token_enc, row.id),
+    accessToken:
+      row.access_token_enc === null ? null : keyRing.decrypt(row.access_token_enc, row.id),
+    accessTokenExpiresAt:
+      row.access_token_expires_at === null ? null : toNumber(row.access_token_expires_at),
+    status: row.status as ConnectionStatus,
+    lastError: row.last_error,
+    version: toNumber(row.version),
+    createdAt: toNumber(row.created_at),
+    updatedAt: toNumber(row.updated_at),
+  }
+}
+
+/** The column values of a new connection, encrypted, in CONNECTION_COLUMNS order. */
+export function newConnectionValues(
+  connection: NewConnection,
+  keyRing: KeyRing,
+): Array<string | number | null> {
+  const columns = patchColumns(connection.id, connection, keyRing)
+  const byName = new Map(columns)
+  return CONNECTION_COLUMNS.map((column) =>
+    column === 'id' ? connection.id : (byName.get(column) ?? null),
+  )
+}
+
+/**
+ * The columns a patch writes, encrypted. Only known fields are taken (so a stray `version` or
+ * `id` in a patch cannot reach SQL), and `undefined` means "leave as is".
+ */
+export function patchColumns(
+  id: string,
+  patch: ConnectionPatch,
+  keyRing: KeyRing,
+): Array<[ConnectionColumn, string | number | null]> {
+  const out: Array<[ConnectionColumn, string | number | null]> = []
+  const put = (column: ConnectionColumn, value: string | number | null | undefined): void => {
+    if (value !== undefined) out.push([column, value])
+  }
+  put('client_id', patch.clientId)
+  put('dc', patch.dc)
+  put('accounts_server', patch.accountsServer)
+  put('api_domain', patch.apiDomain)
+  put('scopes', patch.scopes === undefined ? undefined : JSON.stringify(patch.scopes))
+  put('zuid', patch.zuid)
+  put('email', patch.email)
+  put(
+    'refresh_token_enc',
+    patch.refreshToken === undefined ? undefined : keyRing.encrypt(patch.refreshToken, id),
+  )
+  put(
+    'access_token_enc',
+    patch.accessToken === undefined || patch.accessToken === null
+      ? patch.accessToken
+      : keyRing.encrypt(patch.accessToken, id),
+  )
+  put('access_token_expires_at', patch.accessTokenExpiresAt)
+  put('status', patch.status)
+  put('last_error', patch.lastError)
+  return out
+}
+
+/** Decrypts a client row. */
+export function rowToClient(row: ClientRow, keyRing: KeyRing): StoredClient {
+  return {
+    clientId: row.client_id,
+    clientSecret: keyRing.decrypt(row.client_secret_enc, row.client_id),
+    dcSecrets: JSON.parse(keyRing.decrypt(row.dc_secrets_enc, row.client_id)) as Partial<
+      Record<DataCenterLocation, string>
+    >,
+    createdAt: toNumber(row.created_at),
+    updatedAt: toNumber(row.updated_at),
+  }
+}
+
+/** The encrypted secret columns of a client. */
+export function clientSecretValues(
+  client: Omit<StoredClient, 'createdAt' | 'updatedAt'>,
+  keyRing: KeyRing,
+): { clientSecretEnc: string; dcSecretsEnc: string } {
+  return {
+    clientSecretEnc: keyRing.encrypt(client.clientSecret, client.clientId),
+    // One ciphertext for the whole map: which DCs have their own secret is not visible either.
+    dcSecretsEnc: keyRing.encrypt(JSON.stringify(client.dcSecrets), client.clientId),
+  }
+}
+
+/** Re-encrypts `ciphertext` under the primary key if it is not already; null if current. */
+export function reencrypted(ciphertext: string, owner: string, keyRing: KeyRing): string | null {
+  if (keyRing.isCurrent(ciphertext)) return null
+  return keyRing.encrypt(keyRing.decrypt(ciphertext, owner), owner)
+}

@@ -1,0 +1,52 @@
+/**
+ * The SQLite schema, as numbered migrations. Append only: a released migration never changes,
+ * since databases in the field have already applied it.
+ */
+export interface Migration {
+  version: number
+  name: string
+  statements: readonly string[]
+}
+
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'connections, clients, mints',
+    statements: [
+      `CREATE TABLE connections (
+        id TEXT PRIMARY KEY,
+        client_id TEXT NOT NULL,
+        dc TEXT NOT NULL,
+        accounts_server TEXT NOT NULL,
+        api_domain TEXT NOT NULL,
+        scopes TEXT NOT NULL,
+        zuid TEXT,
+        email TEXT,
+        refresh_token_enc TEXT NOT NULL,
+        access_token_enc TEXT,
+        access_token_expires_at INTEGER,
+        status TEXT NOT NULL CHECK (status IN ('active', 'needs_reauth', 'revoked')),
+        last_error TEXT,
+        version INTEGER NOT NULL,
+        lease_owner TEXT,
+        lease_expires_at INTEGER,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT`,
+      `CREATE TABLE clients (
+        client_id TEXT PRIMARY KEY,
+        client_secret_enc TEXT NOT NULL,
+        dc_secrets_enc TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT`,
+      `CREATE TABLE mints (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL,
+        at INTEGER NOT NULL
+      ) STRICT`,
+      `CREATE INDEX mints_key_at ON mints (key, at)`,
+      `CREATE INDEX mints_at ON mints (at)`,
+    ],
+  },
+]

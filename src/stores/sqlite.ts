@@ -1,0 +1,339 @@
+/**
+ * SQLite store (`zoho-auth/sqlite`): one file, any number of processes on one machine. WAL lets
+ * readers run beside the writer; every cross-process guarantee (lease, compare-and-set, mint
+ * count) is a single statement or an IMMEDIATE transaction, so SQLite's lock makes it atomic.
+ *
+ * @see https://www.sqlite.org/wal.html
+ */
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs'
+import { dirname } from 'node:path'
+import Database from 'better-sqlite3'
+import type { Database as SqliteDatabase, Statement } from 'better-sqlite3'
+import type { KeyRing } from './crypto.js'
+import { ConnectionExistsError, StoreError } from './errors.js'
+import {
+  CONNECTION_COLUMNS,
+  clientSecretValues,
+  newConnectionValues,
+  patchColumns,
+  reencrypted,
+  rowToClient,
+  rowToConnection,
+} from './rows.js'
+import type { ClientRow, ConnectionRow } from './rows.js'
+import { SQLITE_MIGRATIONS } from './sqlite-schema.js'
+import type { Migration } from './sqlite-schema.js'
+import type {
+  Connection,
+  ConnectionPatch,
+  ConnectionStore,
+  NewConnection,
+  StoredClient,
+} from './store.js'
+
+export { defaultDatabasePath, defaultDataDir } from './paths.js'
+
+export interface SqliteStoreOptions {
+  /** The database file (created 0600, its directory 0700), or `:memory:`. */
+  path: string
+  keyRing: KeyRing
+  /** How long a statement waits for another process's lock. Default 5000 ms. */
+  busyTimeoutMs?: number
+  /** How often `waitForChange` re-reads the row. Default 25 ms. */
+  pollIntervalMs?: number
+}
+
+// Mint rows older than this go whatever window a caller asks about.
+const MINT_RETENTION_MS = 24 * 60 * 60 * 1000
+
+/** Creates the file ourselves so it is 0600 from its first byte; returns whether we created it. */
+function createPrivateFile(path: string): boolean {
+  if (path === ':memory:' || path === '') return false
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
+  try {
+    closeSync(openSync(path, 'wx', 0o600))
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
+    throw error
+  }
+  chmodSync(path, 0o600)
+  return true
+}
+
+/** A ConnectionStore in one SQLite file. */
+export class SqliteStore implements ConnectionStore {
+  readonly path: string
+  readonly #db: SqliteDatabase
+  readonly #keyRing: KeyRing
+  readonly #pollIntervalMs: number
+  readonly #statements = new Map<string, Statement>()
+  #closed = false
+
+  constructor(options: SqliteStoreOptions) {
+    this.path = options.path
+    this.#keyRing = options.keyRing
+    this.#pollIntervalMs = options.pollIntervalMs ?? 25
+    const created = createPrivateFile(options.path)
+    try {
+      this.#db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5000 })
+    } catch (cause) {
+      throw new StoreError(`Cannot open the SQLite database ${options.path}`, {
+        remedy: 'Check that the path is a writable file (or set ZOHO_AUTH_DB to another path).',
+        cause,
+      })
+    }
+    this.#db.pragma('journal_mode = WAL')
+    // NORMAL in WAL mode is durable against application crashes; only a power cut may lose the
+    // last commits, and a lost token write only means one more refresh.
+    this.#db.pragma('synchronous = NORMAL')
+    if (created) {
+      // SQLite gives -wal/-shm the main file's mode already; this covers files left over.
+      for (const suffix of ['-wal', '-shm']) {
+        try {
+          chmodSync(`${options.path}${suffix}`, 0o600)
+        } catch {
+          // not there yet: SQLite will create it with the main file's mode
+        }
+      }
+    }
+  }
+
+  #sql(text: string): Statement {
+    let statement = this.#statements.get(text)
+    if (statement === undefined) {
+      statement = this.#db.prepare(text)
+      this.#statements.set(text, statement)
+    }
+    return statement
+  }
+
+  async migrate(): Promise<void> {
+    applyMigrations(this.#db, SQLITE_MIGRATIONS)
+  }
+
+  async get(id: string): Promise<Connection | null> {
+    const row = this.#sql('SELECT * FROM connections WHERE id = ?').get(id) as
+      ConnectionRow | undefined
+    return row === undefined ? null : rowToConnection(row, this.#keyRing)
+  }
+
+  async list(): Promise<Connection[]> {
+    const rows = this.#sql('SELECT * FROM connections ORDER BY id').all() as ConnectionRow[]
+    return rows.map((row) => rowToConnection(row, this.#keyRing))
+  }
+
+  async create(connection: NewConnection, now: number): Promise<Connection> {
+    const columns = [...CONNECTION_COLUMNS, 'version', 'created_at', 'updated_at']
+    const row = this.#sql(
+      `INSERT INTO connections (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
+       ON CONFLICT (id) DO NOTHING RETURNING *`,
+    ).get(...newConnectionValues(connection, this.#keyRing), 1, now, now) as
+      ConnectionRow | undefined
+    if (row === undefined) throw new ConnectionExistsError(connection.id)
+    return rowToConnection(row, this.#keyRing)
+  }
+
+  async update(
+    id: string,
+    patch: ConnectionPatch,
+    expectedVersion: number,
+    now: number,
+  ): Promise<Connection | null> {
+    const columns = patchColumns(id, patch, this.#keyRing)
+    const sets = [...columns.map(([column]) => `${column} = ?`), 'version = version + 1']
+    const row = this.#sql(
+      `UPDATE connections SET ${sets.join(', ')}, updated_at = ?
+       WHERE id = ? AND version = ? RETURNING *`,
+    ).get(...columns.map(([, value]) => value), now, id, expectedVersion) as
+      ConnectionRow | undefined
+    return row === undefined ? null : rowToConnection(row, this.#keyRing)
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return this.#sql('DELETE FROM connections WHERE id = ?').run(id).changes > 0
+  }
+
+  async acquireLease(id: string, owner: string, ttlMs: number, now: number): Promise<boolean> {
+    const result = this.#sql(
+      `UPDATE connections SET lease_owner = ?, lease_expires_at = ?
+       WHERE id = ? AND (lease_owner IS NULL OR lease_owner = ? OR lease_expires_at <= ?)`,
+    ).run(owner, now + ttlMs, id, owner, now)
+    return result.changes > 0
+  }
+
+  async releaseLease(id: string, owner: string): Promise<void> {
+    this.#sql(
+      `UPDATE connections SET lease_owner = NULL, lease_expires_at = NULL
+       WHERE id = ? AND lease_owner = ?`,
+    ).run(id, owner)
+  }
+
+  async recordMint(key: string, now: number, windowMs: number): Promise<number[]> {
+    return this.#db
+      .transaction((): number[] => {
+        this.#sql('DELETE FROM mints WHERE (key = ? AND at < ?) OR at < ?').run(
+          key,
+          now - windowMs,
+          now - Math.max(windowMs, MINT_RETENTION_MS),
+        )
+        this.#sql('INSERT INTO mints (key, at) VALUES (?, ?)').run(key, now)
+        return this.#mints(key, now, windowMs)
+      })
+      .immediate()
+  }
+
+  async mintsInWindow(key: string, now: number, windowMs: number): Promise<number[]> {
+    return this.#mints(key, now, windowMs)
+  }
+
+  #mints(key: string, now: number, windowMs: number): number[] {
+    const rows = this.#sql(
+      'SELECT at FROM mints WHERE key = ? AND at >= ? AND at <= ? ORDER BY at, id',
+    ).all(key, now - windowMs, now) as Array<{ at: number }>
+    return rows.map((row) => row.at)
+  }
+
+  /** Polls the row's version (one indexed read) until it changes, the lease is let go, or timeout. */
+  async waitForChange(id: string, timeoutMs: number): Promise<void> {
+    const read = (): { version: number; lease_owner: string | null } | undefined =>
+      this.#closed
+        ? undefined
+        : (this.#sql('SELECT version, lease_owner FROM connections WHERE id = ?').get(id) as
+            { version: number; lease_owner: string | null } | undefined)
+    const before = read()
+    const deadline = Date.now() + timeoutMs
+    while (Date.now() < deadline && !this.#closed) {
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.min(this.#pollIntervalMs, deadline - Date.now())),
+      )
+      const after = read()
+      if (this.#closed || changed(before, after)) return
+    }
+  }
+
+  async saveClient(
+    client: Omit<StoredClient, 'createdAt' | 'updatedAt'>,
+    now: number,
+  ): Promise<StoredClient> {
+    const { clientSecretEnc, dcSecretsEnc } = clientSecretValues(client, this.#keyRing)
+    const row = this.#sql(
+      `INSERT INTO clients (client_id, client_secret_enc, dc_secrets_enc, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (client_id) DO UPDATE SET client_secret_enc = excluded.client_secret_enc,
+         dc_secrets_enc = excluded.dc_secrets_enc, updated_at = excluded.updated_at
+       RETURNING *`,
+    ).get(client.clientId, clientSecretEnc, dcSecretsEnc, now, now) as ClientRow
+    return rowToClient(row, this.#keyRing)
+  }
+
+  async getClient(clientId: string): Promise<StoredClient | null> {
+    const row = this.#sql('SELECT * FROM clients WHERE client_id = ?').get(clientId) as
+      ClientRow | undefined
+    return row === undefined ? null : rowToClient(row, this.#keyRing)
+  }
+
+  async listClients(): Promise<StoredClient[]> {
+    const rows = this.#sql('SELECT * FROM clients ORDER BY client_id').all() as ClientRow[]
+    return rows.map((row) => rowToClient(row, this.#keyRing))
+  }
+
+  async deleteClient(clientId: string): Promise<boolean> {
+    return this.#sql('DELETE FROM clients WHERE client_id = ?').run(clientId).changes > 0
+  }
+
+  async reencryptAll(): Promise<number> {
+    const keyRing = this.#keyRing
+    return this.#db
+      .transaction((): number => {
+        let changedRows = 0
+        const connections = this.#sql(
+          'SELECT id, refresh_token_enc, access_token_enc FROM connections',
+        ).all() as Array<Pick<ConnectionRow, 'id' | 'refresh_token_enc' | 'access_token_enc'>>
+        for (const row of connections) {
+          const refresh = reencrypted(row.refresh_token_enc, row.id, keyRing)
+          const access =
+            row.access_token_enc === null
+              ? null
+              : reencrypted(row.access_token_enc, row.id, keyRing)
+          if (refresh === null && access === null) continue
+          this.#sql(
+            'UPDATE connections SET refresh_token_enc = ?, access_token_enc = ? WHERE id = ?',
+          ).run(refresh ?? row.refresh_token_enc, access ?? row.access_token_enc, row.id)
+          changedRows++
+        }
+        const clients = this.#sql(
+          'SELECT client_id, client_secret_enc, dc_secrets_enc FROM clients',
+        ).all() as Array<Pick<ClientRow, 'client_id' | 'client_secret_enc' | 'dc_secrets_enc'>>
+        for (const row of clients) {
+          const secret = reencrypted(row.client_secret_enc, row.client_id, keyRing)
+          const dcSecrets = reencrypted(row.dc_secrets_enc, row.client_id, keyRing)
+          if (secret === null && dcSecrets === null) continue
+          this.#sql(
+            'UPDATE clients SET client_secret_enc = ?, dc_secrets_enc = ? WHERE client_id = ?',
+          ).run(secret ?? row.client_secret_enc, dcSecrets ?? row.dc_secrets_enc, row.client_id)
+          changedRows++
+        }
+        return changedRows
+      })
+      .immediate()
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    this.#db.close()
+  }
+}
+
+/** Opens (creating if needed) and migrates a SQLite store. */
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
+  const store = new SqliteStore(options)
+  try {
+    await store.migrate()
+  } catch (error) {
+    await store.close()
+    throw error
+  }
+  return store
+}
+
+function changed(
+  before: { version: number; lease_owner: string | null } | undefined,
+  after: { version: number; lease_owner: string | null } | undefined,
+): boolean {
+  if (before === undefined || after === undefined) return before !== after
+  if (before.version !== after.version) return true
+  // A lease let go (or taken over) may mean its holder gave up without writing.
+  return before.lease_owner !== null && before.lease_owner !== after.lease_owner
+}
+
+/**
+ * Applies pending migrations in one IMMEDIATE transaction: the first process to start takes the
+ * write lock, the others wait for it (busy timeout) and then find nothing left to do.
+ */
+function applyMigrations(db: SqliteDatabase, migrations: readonly Migration[]): void {
+  db.transaction(() => {
+    db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`)
+    const applied = db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as {
+      v: number | null
+    }
+    const current = applied.v ?? 0
+    const latest = migrations.at(-1)?.version ?? 0
+    if (current > latest) {
+      throw new StoreError(
+        `The database schema is at version ${current}, newer than this zoho-auth knows (${latest})`,
+        { remedy: 'Upgrade zoho-auth to the version that last wrote this database.' },
+      )
+    }
+    for (const migration of migrations) {
+      if (migration.version <= current) continue
+      for (const statement of migration.statements) db.exec(statement)
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        Date.now(),
+      )
+    }
+  }).immediate()
+}

@@ -1,0 +1,410 @@
+/**
+ * The contract every ConnectionStore passes: memory, SQLite and PostgreSQL run this same suite
+ * (test/stores.test.ts). Stores that persist and encrypt also pass the key-rotation part.
+ */
+import { randomBytes } from 'node:crypto'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { KeyRing, generateEncryptionKey } from '../src/stores/crypto.js'
+import type { ConnectionStore, NewConnection } from '../src/stores/store.js'
+
+export interface StoreUnderTest {
+  store: ConnectionStore
+  /** Opens another handle on the same data under `keyRing` (persistent, encrypting stores). */
+  reopen?: (keyRing: KeyRing) => Promise<ConnectionStore>
+  /** Removes what the store left behind (files, schemas), after every handle is closed. */
+  cleanup?: () => Promise<void>
+}
+
+/** Makes a fresh, empty, migrated store encrypting under `keyRing`. */
+export type StoreMaker = (keyRing: KeyRing) => Promise<StoreUnderTest>
+
+const T0 = 1_700_000_000_000
+
+/** A token in Zoho's shape (`1000.<32 hex>.<32 hex>`), different every call. */
+export function fakeZohoToken(): string {
+  return `1000.${randomBytes(16).toString('hex')}.${randomBytes(16).toString('hex')}`
+}
+
+/** A new connection for tests, with fresh tokens. */
+export function newConnection(id: string, overrides: Partial<NewConnection> = {}): NewConnection {
+  return {
+    id,
+    clientId: '1000.CLIENTID0000000000000000000000',
+    dc: 'eu',
+    accountsServer: 'https://accounts.zoho.eu',
+    apiDomain: 'https://www.zohoapis.eu',
+    scopes: ['ZohoCRM.modules.ALL', 'ZohoCRM.users.READ'],
+    zuid: '20012345',
+    email: 'owner@example.com',
+    refreshToken: fakeZohoToken(),
+    accessToken: fakeZohoToken(),
+    accessTokenExpiresAt: T0 + 3_600_000,
+    status: 'active',
+    lastError: null,
+    ...overrides,
+  }
+}
+
+async function elapsed(work: Promise<unknown>): Promise<number> {
+  const started = Date.now()
+  await work
+  return Date.now() - started
+}
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+export function describeStoreContract(name: string, makeStore: StoreMaker): void {
+  describe(`${name} store contract`, () => {
+    const keyText = generateEncryptionKey()
+    const keyRing = KeyRing.parse(keyText)
+    let subject: StoreUnderTest
+    let store: ConnectionStore
+    const extraHandles: ConnectionStore[] = []
+
+    beforeEach(async () => {
+      subject = await makeStore(keyRing)
+      store = subject.store
+    })
+
+    afterEach(async () => {
+      for (const handle of extraHandles.splice(0)) await handle.close()
+      await store.close()
+      await subject.cleanup?.()
+    })
+
+    it('get returns null for an unknown id, list is empty at first', async () => {
+      expect(await store.get('nobody')).toBeNull()
+      expect(await store.list()).toEqual([])
+    })
+
+    it('create stores every field, sets version 1 and the timestamps, and get returns it', async () => {
+      const input = newConnection('acme')
+      const created = await store.create(input, T0)
+      expect(created).toEqual({ ...input, version: 1, createdAt: T0, updatedAt: T0 })
+      expect(await store.get('acme')).toEqual(created)
+    })
+
+    it('create keeps nulls as nulls', async () => {
+      const input = newConnection('bare', {
+        zuid: null,
+        email: null,
+        accessToken: null,
+        accessTokenExpiresAt: null,
+        status: 'needs_reauth',
+        lastError: 'refresh failed: invalid_code',
+        scopes: [],
+      })
+      await store.create(input, T0)
+      expect(await store.get('bare')).toEqual({
+        ...input,
+        version: 1,
+        createdAt: T0,
+        updatedAt: T0,
+      })
+    })
+
+    it('create on an existing id throws ConnectionExistsError and leaves the row alone', async () => {
+      const first = await store.create(newConnection('acme'), T0)
+      const error = await store.create(newConnection('acme'), T0 + 1).catch((e: unknown) => e)
+      expect(error).toMatchObject({
+        name: 'ConnectionExistsError',
+        code: 'ERR_CONNECTION_EXISTS',
+        message: 'A connection with id "acme" already exists',
+      })
+      expect(await store.get('acme')).toEqual(first)
+    })
+
+    it('list returns every connection ordered by id', async () => {
+      await store.create(newConnection('b'), T0)
+      await store.create(newConnection('a'), T0)
+      await store.create(newConnection('c'), T0)
+      expect((await store.list()).map((c) => c.id)).toEqual(['a', 'b', 'c'])
+    })
+
+    it('get returns copies: changing a result does not change the store', async () => {
+      const created = await store.create(newConnection('acme'), T0)
+      const read = (await store.get('acme'))!
+      read.scopes.push('Injected.ALL')
+      read.refreshToken = 'changed'
+      created.scopes.push('Injected.ALL')
+      expect((await store.get('acme'))!.scopes).toEqual([
+        'ZohoCRM.modules.ALL',
+        'ZohoCRM.users.READ',
+      ])
+      expect((await store.get('acme'))!.refreshToken).not.toBe('changed')
+    })
+
+    it('update applies the patch when the version matches and bumps version and updatedAt', async () => {
+      const created = await store.create(newConnection('acme'), T0)
+      const accessToken = fakeZohoToken()
+      const updated = await store.update(
+        'acme',
+        { accessToken, accessTokenExpiresAt: T0 + 7_200_000, lastError: null },
+        1,
+        T0 + 5,
+      )
+      expect(updated).toEqual({
+        ...created,
+        accessToken,
+        accessTokenExpiresAt: T0 + 7_200_000,
+        version: 2,
+        updatedAt: T0 + 5,
+      })
+      expect(await store.get('acme')).toEqual(updated)
+    })
+
+    it('update can clear the access token and change status, scopes and refresh token', async () => {
+      await store.create(newConnection('acme'), T0)
+      const refreshToken = fakeZohoToken()
+      const updated = await store.update(
+        'acme',
+        {
+          accessToken: null,
+          accessTokenExpiresAt: null,
+          status: 'revoked',
+          scopes: ['A.READ'],
+          refreshToken,
+        },
+        1,
+        T0 + 1,
+      )
+      expect(updated).toMatchObject({
+        accessToken: null,
+        accessTokenExpiresAt: null,
+        status: 'revoked',
+        scopes: ['A.READ'],
+        refreshToken,
+      })
+    })
+
+    it('update with a stale version returns null and changes nothing (compare-and-set)', async () => {
+      await store.create(newConnection('acme'), T0)
+      const winner = await store.update('acme', { lastError: 'first' }, 1, T0 + 1)
+      const loser = await store.update('acme', { lastError: 'second' }, 1, T0 + 2)
+      expect(winner?.version).toBe(2)
+      expect(loser).toBeNull()
+      expect(await store.get('acme')).toMatchObject({ lastError: 'first', version: 2 })
+    })
+
+    it('update of a missing connection returns null', async () => {
+      expect(await store.update('ghost', { lastError: 'x' }, 1, T0)).toBeNull()
+    })
+
+    it('update racing on one version: exactly one caller wins', async () => {
+      await store.create(newConnection('acme'), T0)
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          store.update('acme', { lastError: `w${i}` }, 1, T0 + i),
+        ),
+      )
+      const winners = results.filter((row) => row !== null)
+      expect(winners).toHaveLength(1)
+      expect(await store.get('acme')).toMatchObject({
+        version: 2,
+        lastError: winners[0]!.lastError,
+      })
+    })
+
+    it('delete removes the connection once and reports whether it existed', async () => {
+      await store.create(newConnection('acme'), T0)
+      expect(await store.delete('acme')).toBe(true)
+      expect(await store.get('acme')).toBeNull()
+      expect(await store.delete('acme')).toBe(false)
+    })
+
+    it('delete drops the lease with the connection', async () => {
+      await store.create(newConnection('acme'), T0)
+      expect(await store.acquireLease('acme', 'A', 60_000, T0)).toBe(true)
+      await store.delete('acme')
+      await store.create(newConnection('acme'), T0)
+      expect(await store.acquireLease('acme', 'B', 60_000, T0)).toBe(true)
+    })
+
+    it('acquireLease: first owner wins, renews, others are refused until it expires', async () => {
+      await store.create(newConnection('acme'), T0)
+      expect(await store.acquireLease('acme', 'A', 1000, T0)).toBe(true)
+      expect(await store.acquireLease('acme', 'B', 1000, T0 + 10)).toBe(false)
+      expect(await store.acquireLease('acme', 'A', 1000, T0 + 500)).toBe(true)
+      // A renewed until T0 + 1500, so at T0 + 1000 it still holds.
+      expect(await store.acquireLease('acme', 'B', 1000, T0 + 1000)).toBe(false)
+      expect(await store.acquireLease('acme', 'B', 1000, T0 + 1500)).toBe(true)
+      expect(await store.acquireLease('acme', 'A', 1000, T0 + 1600)).toBe(false)
+    })
+
+    it('acquireLease on a missing connection is refused', async () => {
+      expect(await store.acquireLease('ghost', 'A', 1000, T0)).toBe(false)
+    })
+
+    it('acquireLease does not change the connection version', async () => {
+      await store.create(newConnection('acme'), T0)
+      await store.acquireLease('acme', 'A', 1000, T0)
+      expect((await store.get('acme'))!.version).toBe(1)
+    })
+
+    it('releaseLease only lets the holder release', async () => {
+      await store.create(newConnection('acme'), T0)
+      await store.acquireLease('acme', 'A', 60_000, T0)
+      await store.releaseLease('acme', 'B')
+      expect(await store.acquireLease('acme', 'B', 60_000, T0 + 1)).toBe(false)
+      await store.releaseLease('acme', 'A')
+      expect(await store.acquireLease('acme', 'B', 60_000, T0 + 2)).toBe(true)
+      await store.releaseLease('ghost', 'B')
+    })
+
+    it('acquireLease racing in one process: exactly one owner wins', async () => {
+      await store.create(newConnection('acme'), T0)
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => store.acquireLease('acme', `owner-${i}`, 60_000, T0)),
+      )
+      expect(results.filter(Boolean)).toHaveLength(1)
+    })
+
+    it('recordMint returns the mints inside the window, oldest first, including this one', async () => {
+      expect(await store.recordMint('k', T0, 10_000)).toEqual([T0])
+      expect(await store.recordMint('k', T0 + 4_000, 10_000)).toEqual([T0, T0 + 4_000])
+      expect(await store.recordMint('k', T0 + 4_000, 10_000)).toEqual([T0, T0 + 4_000, T0 + 4_000])
+      expect(await store.recordMint('other', T0 + 5_000, 10_000)).toEqual([T0 + 5_000])
+    })
+
+    it('mintsInWindow counts the window edge in and drops what fell out of it', async () => {
+      await store.recordMint('k', T0, 10_000)
+      await store.recordMint('k', T0 + 3_000, 10_000)
+      expect(await store.mintsInWindow('k', T0 + 10_000, 10_000)).toEqual([T0, T0 + 3_000])
+      expect(await store.mintsInWindow('k', T0 + 10_001, 10_000)).toEqual([T0 + 3_000])
+      expect(await store.mintsInWindow('k', T0 + 13_001, 10_000)).toEqual([])
+      expect(await store.mintsInWindow('unknown', T0, 10_000)).toEqual([])
+    })
+
+    it('recordMint prunes mints that left the window, and a later look cannot see them', async () => {
+      await store.recordMint('k', T0, 10_000)
+      await store.recordMint('k', T0 + 9_000, 10_000)
+      expect(await store.recordMint('k', T0 + 10_500, 10_000)).toEqual([T0 + 9_000, T0 + 10_500])
+      // Pruned, not just hidden: even a wider window no longer finds the first mint.
+      expect(await store.mintsInWindow('k', T0 + 10_500, 60_000)).toEqual([T0 + 9_000, T0 + 10_500])
+    })
+
+    it('mintsInWindow ignores mints recorded after `now`', async () => {
+      await store.recordMint('k', T0, 10_000)
+      await store.recordMint('k', T0 + 2_000, 10_000)
+      expect(await store.mintsInWindow('k', T0 + 1_000, 10_000)).toEqual([T0])
+    })
+
+    it('waitForChange resolves soon after a write to that connection', async () => {
+      const created = await store.create(newConnection('acme'), T0)
+      const waited = elapsed(store.waitForChange('acme', 3_000))
+      await delay(100)
+      await store.update('acme', { lastError: 'x' }, created.version, T0 + 1)
+      expect(await waited).toBeLessThan(2_000)
+    })
+
+    it('waitForChange resolves when the lease holder lets go', async () => {
+      await store.create(newConnection('acme'), T0)
+      await store.acquireLease('acme', 'A', 60_000, T0)
+      const waited = elapsed(store.waitForChange('acme', 3_000))
+      await delay(100)
+      await store.releaseLease('acme', 'A')
+      expect(await waited).toBeLessThan(2_000)
+    })
+
+    it('waitForChange resolves when the connection is deleted', async () => {
+      await store.create(newConnection('acme'), T0)
+      const waited = elapsed(store.waitForChange('acme', 3_000))
+      await delay(100)
+      await store.delete('acme')
+      expect(await waited).toBeLessThan(2_000)
+    })
+
+    it('waitForChange times out when nothing is written to that connection', async () => {
+      await store.create(newConnection('acme'), T0)
+      const other = await store.create(newConnection('other'), T0)
+      const waited = elapsed(store.waitForChange('acme', 400))
+      await delay(50)
+      await store.update('other', { lastError: 'x' }, other.version, T0 + 1)
+      expect(await waited).toBeGreaterThanOrEqual(390)
+    })
+
+    it('saveClient stores the secrets and getClient returns them', async () => {
+      const client = {
+        clientId: '1000.ABCDEFGHIJKLMNOPQRSTUVWXYZ0123',
+        clientSecret: randomBytes(21).toString('hex'),
+        dcSecrets: { eu: randomBytes(21).toString('hex'), in: randomBytes(21).toString('hex') },
+      }
+      const saved = await store.saveClient(client, T0)
+      expect(saved).toEqual({ ...client, createdAt: T0, updatedAt: T0 })
+      expect(await store.getClient(client.clientId)).toEqual(saved)
+      expect(await store.getClient('1000.UNKNOWN')).toBeNull()
+    })
+
+    it('saveClient again replaces the secrets and keeps createdAt', async () => {
+      await store.saveClient({ clientId: 'c1', clientSecret: 's1', dcSecrets: { eu: 'e1' } }, T0)
+      const again = await store.saveClient(
+        { clientId: 'c1', clientSecret: 's2', dcSecrets: {} },
+        T0 + 9,
+      )
+      expect(again).toEqual({
+        clientId: 'c1',
+        clientSecret: 's2',
+        dcSecrets: {},
+        createdAt: T0,
+        updatedAt: T0 + 9,
+      })
+      expect(await store.getClient('c1')).toEqual(again)
+    })
+
+    it('listClients and deleteClient', async () => {
+      await store.saveClient({ clientId: 'c2', clientSecret: 's', dcSecrets: {} }, T0)
+      await store.saveClient({ clientId: 'c1', clientSecret: 's', dcSecrets: {} }, T0)
+      expect((await store.listClients()).map((c) => c.clientId)).toEqual(['c1', 'c2'])
+      expect(await store.deleteClient('c1')).toBe(true)
+      expect(await store.deleteClient('c1')).toBe(false)
+      expect((await store.listClients()).map((c) => c.clientId)).toEqual(['c2'])
+    })
+
+    it('reencryptAll under an unchanged key ring changes nothing and everything still reads', async () => {
+      const created = await store.create(newConnection('acme'), T0)
+      await store.saveClient({ clientId: 'c1', clientSecret: 's', dcSecrets: { eu: 'e' } }, T0)
+      expect(await store.reencryptAll()).toBe(0)
+      expect(await store.get('acme')).toEqual(created)
+      expect(await store.getClient('c1')).toMatchObject({
+        clientSecret: 's',
+        dcSecrets: { eu: 'e' },
+      })
+    })
+
+    it('reencryptAll rotates keys: new key first and old after reads, rewrites, then the old key can go', async (ctx) => {
+      if (subject.reopen === undefined) return ctx.skip()
+      const acme = await store.create(newConnection('acme'), T0)
+      const bare = await store.create(newConnection('bare', { accessToken: null }), T0)
+      const client = await store.saveClient(
+        { clientId: 'c1', clientSecret: 's', dcSecrets: { eu: 'e' } },
+        T0,
+      )
+      const oldKey = keyRing
+      const newKey = generateEncryptionKey()
+      const rotating = await subject.reopen(KeyRing.parse(`${newKey},${keyText}`))
+      extraHandles.push(rotating)
+      expect(await rotating.get('acme')).toEqual(acme)
+      expect(await rotating.reencryptAll()).toBe(3)
+      expect(await rotating.reencryptAll()).toBe(0)
+
+      const rotated = await subject.reopen(KeyRing.parse(newKey))
+      extraHandles.push(rotated)
+      expect(await rotated.list()).toEqual([acme, bare])
+      expect(await rotated.getClient('c1')).toEqual(client)
+
+      const stale = await subject.reopen(oldKey)
+      extraHandles.push(stale)
+      const error = await stale.get('acme').catch((e: unknown) => e)
+      const newId = KeyRing.parse(newKey).primaryKeyId
+      expect(error).toMatchObject({
+        name: 'EncryptionKeyError',
+        code: 'ERR_ENCRYPTION_KEY',
+        reason: 'unknown_key_id',
+        keyId: newId,
+        message: `The stored secrets of "acme" were encrypted with key id ${newId}, which is not in ZOHO_AUTH_ENCRYPTION_KEY (it has ${oldKey.primaryKeyId})`,
+        remedy:
+          'Add the old key after the new one in ZOHO_AUTH_ENCRYPTION_KEY (comma-separated: the first encrypts, all decrypt).',
+      })
+    })
+  })
+}
