@@ -1,0 +1,95 @@
+/**
+ * The connection model: states, what counts as a usable token, and Zoho's per-user limits.
+ */
+import type { Connection } from '../stores/store.js'
+import type { AccessToken } from './types.js'
+
+export type { Connection, ConnectionStatus, NewConnection } from '../stores/store.js'
+
+/** Zoho keeps 20 refresh tokens per user per client; the 21st grant deletes the oldest. */
+export const ZOHO_MAX_REFRESH_TOKENS = 20
+
+/** The refresh margin for a token of `lifetimeMs`: the configured one, at most a quarter. */
+export function refreshMargin(marginMs: number, lifetimeMs: number): number {
+  return Math.max(0, Math.min(marginMs, lifetimeMs / 4))
+}
+
+/**
+ * Our best knowledge of a stored token's lifetime: it was written (updatedAt) when minted.
+ * A later write (a recorded error) only makes it look shorter, which makes the margin smaller.
+ */
+export function storedLifetime(connection: Connection): number {
+  if (connection.accessTokenExpiresAt === null) return 0
+  return Math.max(0, connection.accessTokenExpiresAt - connection.updatedAt)
+}
+
+/** The access token of `connection` if it has not expired at `now`. */
+export function validToken(connection: Connection, now: number): AccessToken | null {
+  if (connection.accessToken === null || connection.accessTokenExpiresAt === null) return null
+  if (connection.accessTokenExpiresAt <= now) return null
+  return toAccessToken(connection)
+}
+
+export function toAccessToken(connection: Connection): AccessToken {
+  return Object.freeze({
+    connectionId: connection.id,
+    accessToken: connection.accessToken ?? '',
+    apiDomain: connection.apiDomain,
+    expiresAt: connection.accessTokenExpiresAt ?? 0,
+  })
+}
+
+/** True when the stored token is missing, expired, or inside the refresh margin. */
+export function needsRefresh(connection: Connection, now: number, marginMs: number): boolean {
+  if (connection.accessToken === null || connection.accessTokenExpiresAt === null) return true
+  const margin = refreshMargin(marginMs, storedLifetime(connection))
+  return connection.accessTokenExpiresAt - margin <= now
+}
+
+function hasAnyScope(scopes: readonly string[], wanted: readonly string[]): boolean {
+  const lower = new Set(scopes.map((s) => s.trim().toLowerCase()))
+  return wanted.some((w) => lower.has(w.toLowerCase()))
+}
+
+/** Scopes that let us call /oauth/user/info. */
+export function canReadUserInfo(scopes: readonly string[]): boolean {
+  return hasAnyScope(scopes, ['AaaServer.profile.READ', 'AaaServer.profile.ALL'])
+}
+
+/** Scopes that let us call CRM's current-user endpoint. */
+export function canReadCRMUser(scopes: readonly string[]): boolean {
+  return hasAnyScope(scopes, ['ZohoCRM.users.READ', 'ZohoCRM.users.ALL', 'ZohoCRM.ALL'])
+}
+
+/**
+ * Connections of the same client and Zoho user whose refresh token Zoho has deleted: each one
+ * with at least `max` newer grants. Zoho keeps only the newest 20 per user per client.
+ */
+export function evictedConnections(
+  target: Pick<Connection, 'clientId' | 'zuid'>,
+  connections: readonly Connection[],
+  max: number,
+): Connection[] {
+  if (target.zuid === null) return []
+  const same = connections
+    .filter((c) => c.clientId === target.clientId && c.zuid === target.zuid)
+    .sort((a, b) => b.createdAt - a.createdAt)
+  return same.slice(max)
+}
+
+/** Whether `connection` has at least `max` newer grants of the same client and user. */
+export function isEvicted(
+  connection: Connection,
+  connections: readonly Connection[],
+  max: number,
+): boolean {
+  if (connection.zuid === null) return false
+  const newer = connections.filter(
+    (c) =>
+      c.id !== connection.id &&
+      c.clientId === connection.clientId &&
+      c.zuid === connection.zuid &&
+      c.createdAt > connection.createdAt,
+  )
+  return newer.length >= max
+}

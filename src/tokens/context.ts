@@ -1,0 +1,109 @@
+/**
+ * What the manager's parts share: resolved options, the in-process cache, the client lookup.
+ * Internal to src/tokens.
+ */
+import { hostname } from 'node:os'
+import { zohoDataCenters } from '../protocol/data-centers.js'
+import type { DataCenterTable } from '../protocol/data-centers.js'
+import type { Connection, ConnectionStore } from '../stores/store.js'
+import { MintBudget } from './budget.js'
+import {
+  refreshMargin,
+  storedLifetime,
+  toAccessToken,
+  ZOHO_MAX_REFRESH_TOKENS,
+} from './connection.js'
+import { ClientNotConfiguredError } from './errors.js'
+import { Emitter } from './events.js'
+import type { AccessToken, OAuthClient, TokenEvent, TokenManagerOptions } from './types.js'
+
+export interface CacheEntry {
+  token: AccessToken
+  /** From here on the token is served while a background refresh runs. */
+  refreshAt: number
+}
+
+export interface RequestSettings {
+  fetch?: typeof fetch
+  timeoutMs: number
+  allowInsecureHTTP?: boolean
+}
+
+export class ManagerContext {
+  readonly store: ConnectionStore
+  readonly dataCenters: DataCenterTable
+  readonly now: () => number
+  readonly random: () => number
+  readonly sleep: (ms: number) => Promise<void>
+  readonly ownerId: string
+  readonly refreshMarginMs: number
+  readonly leaseTtlMs: number
+  readonly retry: { attempts: number; baseDelayMs: number; deadlineMs: number }
+  readonly request: RequestSettings
+  readonly budget: MintBudget
+  readonly maxRefreshTokens: number
+  readonly events = new Emitter<TokenEvent>()
+  readonly cache = new Map<string, CacheEntry>()
+  /** Connections we warned Zoho will evict (the 21st grant of the same user and client). */
+  readonly evictionWarned = new Set<string>()
+  closed = false
+
+  constructor(private readonly options: TokenManagerOptions) {
+    this.store = options.store
+    this.dataCenters = options.dataCenters ?? zohoDataCenters
+    this.now = options.now ?? Date.now
+    this.random = options.random ?? Math.random
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
+    this.ownerId =
+      options.ownerId ?? `${hostname()}:${process.pid}:${this.random().toString(36).slice(2, 10)}`
+    this.refreshMarginMs = options.refreshMarginMs ?? 5 * 60_000
+    this.leaseTtlMs = options.leaseTtlMs ?? 30_000
+    this.retry = {
+      attempts: Math.max(1, options.retry?.attempts ?? 3),
+      baseDelayMs: options.retry?.baseDelayMs ?? 250,
+      deadlineMs: options.retry?.deadlineMs ?? 20_000,
+    }
+    this.request = {
+      timeoutMs: options.requestTimeoutMs ?? 15_000,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.allowInsecureHTTP ? { allowInsecureHTTP: true } : {}),
+    }
+    this.budget = new MintBudget(this.store, options.budget)
+    this.maxRefreshTokens = options.maxRefreshTokensPerUser ?? ZOHO_MAX_REFRESH_TOKENS
+  }
+
+  /** Caches a token; `lifetimeMs` is known exactly when we minted it ourselves. */
+  remember(token: AccessToken, lifetimeMs: number): void {
+    const margin = refreshMargin(this.refreshMarginMs, lifetimeMs)
+    this.cache.set(token.connectionId, { token, refreshAt: token.expiresAt - margin })
+  }
+
+  rememberStored(connection: Connection): AccessToken {
+    const token = toAccessToken(connection)
+    this.remember(token, storedLifetime(connection))
+    return token
+  }
+
+  /**
+   * The client for `clientId`: the configured one when it matches, then resolveClient, then the
+   * store's registered clients, then the configured one (as the options promise).
+   */
+  async client(clientId: string | undefined): Promise<OAuthClient> {
+    const configured = this.options.client
+    if (configured && (clientId === undefined || configured.clientId === clientId))
+      return configured
+    if (clientId !== undefined) {
+      const resolved = (await this.options.resolveClient?.(clientId)) ?? null
+      if (resolved) return resolved
+      const stored = await this.store.getClient(clientId)
+      if (stored)
+        return {
+          clientId: stored.clientId,
+          clientSecret: stored.clientSecret,
+          dcSecrets: stored.dcSecrets,
+        }
+    }
+    if (configured) return configured
+    throw new ClientNotConfiguredError(clientId)
+  }
+}

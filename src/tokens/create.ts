@@ -1,0 +1,230 @@
+/**
+ * New connections: exchange a code (or validate an imported refresh token), find out which Zoho
+ * user granted it, store it, and warn when Zoho's 20-refresh-token limit evicts an older one.
+ */
+import {
+  exchangeAuthorizationCode,
+  fetchUserInfo,
+  refreshAccessToken,
+} from '../protocol/token-endpoint.js'
+import { requestJSON } from '../protocol/http.js'
+import type { DataCenter, DataCenterLocation } from '../protocol/data-centers.js'
+import type { TokenSet } from '../protocol/token-endpoint.js'
+import type { Connection } from '../stores/store.js'
+import { canReadCRMUser, canReadUserInfo, evictedConnections } from './connection.js'
+import type { ManagerContext } from './context.js'
+import { NoRefreshTokenError, UnknownDataCenterError } from './errors.js'
+import { ConnectionExistsError } from '../stores/errors.js'
+import type { OAuthClient } from './types.js'
+
+export interface CreateFromCodeInput {
+  id: string
+  code: string
+  dc?: DataCenterLocation
+  redirectURI?: string
+  codeVerifier?: string
+  clientId?: string
+  replace?: boolean
+}
+
+export interface ImportRefreshTokenInput {
+  id: string
+  refreshToken: string
+  dc?: DataCenterLocation
+  clientId?: string
+  replace?: boolean
+}
+
+interface Grant {
+  client: OAuthClient
+  dataCenter: DataCenter
+  clientSecret: string
+}
+
+async function prepare(
+  ctx: ManagerContext,
+  input: { id: string; dc?: DataCenterLocation; clientId?: string; replace?: boolean },
+): Promise<Grant> {
+  const location = input.dc ?? 'us'
+  const dataCenter = ctx.dataCenters.byLocation(location)
+  if (dataCenter === undefined) throw new UnknownDataCenterError(location)
+  // Checked before spending the code: a code is single-use and counts against the grant limit.
+  if (input.replace !== true && (await ctx.store.get(input.id)) !== null) {
+    throw new ConnectionExistsError(input.id)
+  }
+  const client = await ctx.client(input.clientId)
+  return {
+    client,
+    dataCenter,
+    clientSecret: client.dcSecrets?.[dataCenter.location] ?? client.clientSecret,
+  }
+}
+
+export async function createFromCode(
+  ctx: ManagerContext,
+  input: CreateFromCodeInput,
+): Promise<Connection> {
+  const grant = await prepare(ctx, input)
+  const sentAt = ctx.now()
+  const tokens = await exchangeAuthorizationCode(
+    {
+      accountsServer: grant.dataCenter.accountsServer,
+      clientId: grant.client.clientId,
+      clientSecret: grant.clientSecret,
+      code: input.code,
+      ...(input.redirectURI !== undefined ? { redirectURI: input.redirectURI } : {}),
+      ...(input.codeVerifier !== undefined ? { codeVerifier: input.codeVerifier } : {}),
+    },
+    ctx.request,
+  )
+  if (tokens.refreshToken === undefined || tokens.refreshToken === '')
+    throw new NoRefreshTokenError()
+  // The code exchange's access token is one of the refresh token's 10 mints (our emulator's rule).
+  await ctx.budget.record(tokens.refreshToken, sentAt)
+  return store(ctx, input, grant, tokens, tokens.refreshToken, sentAt)
+}
+
+export async function importRefreshToken(
+  ctx: ManagerContext,
+  input: ImportRefreshTokenInput,
+): Promise<Connection> {
+  const grant = await prepare(ctx, input)
+  const refreshToken = input.refreshToken.trim()
+  const sentAt = ctx.now()
+  // Validated now with one refresh (a mint, counted first) so a bad token fails here, not later.
+  await ctx.budget.record(refreshToken, sentAt)
+  const tokens = await refreshAccessToken(
+    {
+      accountsServer: grant.dataCenter.accountsServer,
+      clientId: grant.client.clientId,
+      clientSecret: grant.clientSecret,
+      refreshToken,
+    },
+    ctx.request,
+  )
+  return store(ctx, input, grant, tokens, refreshToken, sentAt)
+}
+
+async function store(
+  ctx: ManagerContext,
+  input: { id: string; replace?: boolean },
+  grant: Grant,
+  tokens: TokenSet,
+  refreshToken: string,
+  sentAt: number,
+): Promise<Connection> {
+  const scopes = tokens.scopes ?? []
+  const user = await findUser(ctx, grant.dataCenter, tokens, scopes)
+  if (input.replace === true) {
+    await ctx.store.delete(input.id)
+    ctx.cache.delete(input.id)
+    ctx.evictionWarned.delete(input.id)
+  }
+  const lifetimeMs = tokens.expiresInSeconds * 1000
+  const connection = await ctx.store.create(
+    {
+      id: input.id,
+      clientId: grant.client.clientId,
+      dc: grant.dataCenter.location,
+      accountsServer: grant.dataCenter.accountsServer,
+      apiDomain: tokens.apiDomain || grant.dataCenter.apiDomain,
+      scopes,
+      zuid: user?.zuid ?? null,
+      email: user?.email ?? null,
+      refreshToken,
+      accessToken: tokens.accessToken,
+      accessTokenExpiresAt: sentAt + lifetimeMs,
+      status: 'active',
+      lastError: null,
+    },
+    ctx.now(),
+  )
+  ctx.remember(
+    Object.freeze({
+      connectionId: connection.id,
+      accessToken: tokens.accessToken,
+      apiDomain: connection.apiDomain,
+      expiresAt: sentAt + lifetimeMs,
+    }),
+    lifetimeMs,
+  )
+  const evicts = await warnEvictions(ctx, connection)
+  ctx.events.emit({
+    type: 'created',
+    connectionId: connection.id,
+    ...(evicts.length > 0 ? { evicts } : {}),
+  })
+  return connection
+}
+
+/** Zoho keeps 20 refresh tokens per user per client; the 21st grant silently deletes the oldest. */
+async function warnEvictions(ctx: ManagerContext, created: Connection): Promise<string[]> {
+  if (created.zuid === null) return []
+  const evicted = evictedConnections(created, await ctx.store.list(), ctx.maxRefreshTokens).filter(
+    (c) => c.status === 'active' && c.id !== created.id,
+  )
+  for (const connection of evicted) {
+    ctx.evictionWarned.add(connection.id)
+    ctx.events.emit({
+      type: 'warning',
+      connectionId: connection.id,
+      message: `Zoho evicted the refresh token of "${connection.id}": ${created.email ?? created.zuid} granted this client ${ctx.maxRefreshTokens} newer ones (the newest is "${created.id}"); grant access again for "${connection.id}" if it is still needed.`,
+    })
+  }
+  return evicted.map((c) => c.id)
+}
+
+interface FoundUser {
+  zuid: string | null
+  email: string | null
+}
+
+/**
+ * Who granted this: /oauth/user/info with a profile scope, else CRM's current user. Never fails
+ * the creation: the code is already spent, and a connection without a known user still works.
+ */
+async function findUser(
+  ctx: ManagerContext,
+  dataCenter: DataCenter,
+  tokens: TokenSet,
+  scopes: readonly string[],
+): Promise<FoundUser | null> {
+  const unknown = scopes.length === 0
+  if (unknown || canReadUserInfo(scopes)) {
+    const user = await fetchUserInfo(
+      { accountsServer: dataCenter.accountsServer, accessToken: tokens.accessToken },
+      ctx.request,
+    ).catch(() => null)
+    if (user !== null) return { zuid: user.zuid, email: user.email }
+  }
+  if (unknown || canReadCRMUser(scopes)) {
+    const user = await fetchCRMCurrentUser(ctx, tokens).catch(() => null)
+    if (user !== null) return user
+  }
+  return null
+}
+
+/** GET {apiDomain}/crm/v8/users?type=CurrentUser, sent only to a Zoho API host of the table. */
+async function fetchCRMCurrentUser(
+  ctx: ManagerContext,
+  tokens: TokenSet,
+): Promise<FoundUser | null> {
+  if (ctx.dataCenters.byApiDomain(tokens.apiDomain) === undefined) return null
+  const body = await requestJSON(
+    {
+      method: 'GET',
+      url: `${tokens.apiDomain.replace(/\/+$/, '')}/crm/v8/users?type=CurrentUser`,
+      headers: { authorization: `Zoho-oauthtoken ${tokens.accessToken}` },
+      operation: 'CRM current user',
+    },
+    ctx.request,
+  )
+  const users = body.users
+  const user: unknown = Array.isArray(users) ? users[0] : undefined
+  if (typeof user !== 'object' || user === null) return null
+  const rawZUID = 'zuid' in user ? user.zuid : undefined
+  const zuid =
+    typeof rawZUID === 'string' ? rawZUID : typeof rawZUID === 'number' ? String(rawZUID) : null
+  const email = 'email' in user && typeof user.email === 'string' ? user.email : null
+  return zuid === null && email === null ? null : { zuid, email }
+}

@@ -1,0 +1,142 @@
+/**
+ * The token manager's errors. Each says what happened, carries a fixed `code`, and says what to
+ * do (`remedy`); messages pass through `redact` via ZohoAuthError.
+ */
+import { ZohoAuthError } from '../protocol/errors.js'
+
+export const ERR_CONNECTION_NOT_FOUND = 'ERR_CONNECTION_NOT_FOUND'
+export const ERR_NEEDS_REAUTH = 'ERR_NEEDS_REAUTH'
+export const ERR_TOKEN_THROTTLED = 'ERR_TOKEN_THROTTLED'
+export const ERR_CONNECTION_REVOKED = 'ERR_CONNECTION_REVOKED'
+export const ERR_CLIENT_NOT_CONFIGURED = 'ERR_CLIENT_NOT_CONFIGURED'
+export const ERR_NO_REFRESH_TOKEN = 'ERR_NO_REFRESH_TOKEN'
+export const ERR_REFRESH_TIMEOUT = 'ERR_REFRESH_TIMEOUT'
+export const ERR_UNKNOWN_DATA_CENTER = 'ERR_UNKNOWN_DATA_CENTER'
+
+/** No connection with this id in the store. */
+export class ConnectionNotFoundError extends ZohoAuthError {
+  override name = 'ConnectionNotFoundError'
+  readonly connectionId: string
+
+  constructor(connectionId: string) {
+    super(ERR_CONNECTION_NOT_FOUND, `No connection "${connectionId}"`, {
+      remedy:
+        'List the connections to check the id, or create one by granting access (or importing a refresh token).',
+    })
+    this.connectionId = connectionId
+  }
+}
+
+/** The refresh token is dead (revoked at Zoho, or evicted by Zoho's 20-token limit). */
+export class NeedsReauthError extends ZohoAuthError {
+  override name = 'NeedsReauthError'
+  readonly connectionId: string
+  /** True when Zoho deleted the refresh token because the user granted this client 20 newer ones. */
+  readonly evicted: boolean
+
+  constructor(init: { connectionId: string; evicted: boolean; reason?: string; cause?: unknown }) {
+    super(
+      ERR_NEEDS_REAUTH,
+      `Connection "${init.connectionId}" needs to be authorised again: ${
+        init.reason ?? reauthReason(init.evicted)
+      }`,
+      {
+        remedy: `Grant access again for "${init.connectionId}" (it replaces the refresh token; the connection and its settings are kept).`,
+        cause: init.cause,
+      },
+    )
+    this.connectionId = init.connectionId
+    this.evicted = init.evicted
+  }
+}
+
+/** Why a refresh token stopped working, as people should read it. */
+export function reauthReason(evicted: boolean): string {
+  return evicted
+    ? 'Zoho evicted this refresh token because the same user granted this client 20 newer ones'
+    : 'Zoho rejected its refresh token (invalid_code): it was revoked, or deleted by Zoho'
+}
+
+/** The connection's 10-minute mint budget is spent and no valid access token is left. */
+export class TokenThrottledError extends ZohoAuthError {
+  override name = 'TokenThrottledError'
+  readonly connectionId: string
+  /** Epoch ms after which a token request will be accepted again. */
+  readonly retryAt: number
+
+  constructor(init: { connectionId: string; retryAt: number; cause?: unknown }) {
+    super(
+      ERR_TOKEN_THROTTLED,
+      `Connection "${init.connectionId}" has used its Zoho token budget (10 per 10 minutes); retry after ${new Date(init.retryAt).toISOString()}`,
+      {
+        remedy:
+          'Wait until the retry time; something is refreshing far too often — reuse access tokens until they expire.',
+        cause: init.cause,
+      },
+    )
+    this.connectionId = init.connectionId
+    this.retryAt = init.retryAt
+  }
+}
+
+/** The connection was revoked on purpose; it is kept for the record but serves no tokens. */
+export class ConnectionRevokedError extends ZohoAuthError {
+  override name = 'ConnectionRevokedError'
+  readonly connectionId: string
+
+  constructor(connectionId: string) {
+    super(ERR_CONNECTION_REVOKED, `Connection "${connectionId}" was revoked`, {
+      remedy: `Grant access again to use "${connectionId}", or delete it.`,
+    })
+    this.connectionId = connectionId
+  }
+}
+
+/** The connection's OAuth client is unknown to this manager. */
+export class ClientNotConfiguredError extends ZohoAuthError {
+  override name = 'ClientNotConfiguredError'
+
+  constructor(clientId: string | undefined) {
+    super(
+      ERR_CLIENT_NOT_CONFIGURED,
+      clientId === undefined
+        ? 'No OAuth client is configured'
+        : `OAuth client "${clientId}" is not configured`,
+      { remedy: 'Set ZOHO_CLIENT_ID and ZOHO_CLIENT_SECRET, or register the client first.' },
+    )
+  }
+}
+
+/** A code exchange returned no refresh token (the grant was made with access_type=online). */
+export class NoRefreshTokenError extends ZohoAuthError {
+  override name = 'NoRefreshTokenError'
+
+  constructor() {
+    super(ERR_NO_REFRESH_TOKEN, 'Zoho returned no refresh token for this code', {
+      remedy:
+        'Authorise again with access_type=offline (and prompt=consent if the user granted this client before).',
+    })
+  }
+}
+
+/** Waited for another process's refresh longer than any lease allows. */
+export class RefreshTimeoutError extends ZohoAuthError {
+  override name = 'RefreshTimeoutError'
+
+  constructor(connectionId: string) {
+    super(ERR_REFRESH_TIMEOUT, `Timed out waiting for a token refresh of "${connectionId}"`, {
+      remedy: 'Check the network to Zoho and the store, then retry.',
+    })
+  }
+}
+
+/** A data-centre location that is not in the trusted table. */
+export class UnknownDataCenterError extends ZohoAuthError {
+  override name = 'UnknownDataCenterError'
+
+  constructor(location: string) {
+    super(ERR_UNKNOWN_DATA_CENTER, `Unknown Zoho data centre "${location}"`, {
+      remedy: 'Use one of us, eu, in, au, jp, ca, sa, uk, cn.',
+    })
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * @internal A small fake of Zoho's accounts server (and CRM's current-user call) for the token
+ * manager's unit tests: an injectable `fetch` answering Zoho-shaped JSON and counting requests.
+ * The real protocol code runs against it.
+ */
+import { MemoryStore } from '../stores/memory.js'
+import type { ConnectionStore } from '../stores/store.js'
+import { TokenManager } from './manager.js'
+import type { TokenEvent, TokenManagerOptions } from './types.js'
+
+export type RefreshOutcome =
+  'ok' | 'invalid_code' | 'throttle' | 'unavailable' | 'network' | { hold: Promise<void> }
+
+export interface FakeZohoUser {
+  zuid: string
+  email: string
+}
+
+export class FakeZoho {
+  /** Every request, in order: `${method} ${url}` plus its form. */
+  readonly requests: { method: string; url: URL; form: URLSearchParams; headers: Headers }[] = []
+  accessTokenTTLSeconds = 3600
+  scope: string | undefined = 'ZohoCRM.modules.ALL,AaaServer.profile.READ'
+  user: FakeZohoUser = { zuid: '700000001', email: 'ada@example.com' }
+  /** Outcomes of the next refresh requests, first first; then `defaultRefresh`. */
+  readonly refreshOutcomes: RefreshOutcome[] = []
+  defaultRefresh: RefreshOutcome = 'ok'
+  readonly validRefreshTokens = new Set<string>()
+  readonly validCodes = new Set<string>()
+  private counter = 0
+
+  readonly fetch: typeof fetch = async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input))
+    const method = init?.method ?? 'GET'
+    const form = new URLSearchParams(typeof init?.body === 'string' ? init.body : '')
+    const headers = new Headers(init?.headers)
+    this.requests.push({ method, url, form, headers })
+    if (url.pathname === '/oauth/v2/token') return this.token(form)
+    if (url.pathname === '/oauth/v2/token/revoke') {
+      this.validRefreshTokens.delete(url.searchParams.get('token') ?? '')
+      return json({ status: 'success' })
+    }
+    if (url.pathname === '/oauth/user/info') {
+      return json({ ZUID: Number(this.user.zuid), Email: this.user.email, Display_Name: 'Ada' })
+    }
+    if (url.pathname === '/crm/v8/users') {
+      return json({ users: [{ id: '5000001', zuid: this.user.zuid, email: this.user.email }] })
+    }
+    return new Response('not found', { status: 404 })
+  }
+
+  /** Token requests of one grant type. */
+  count(grantType: 'refresh_token' | 'authorization_code'): number {
+    return this.requests.filter((r) => r.form.get('grant_type') === grantType).length
+  }
+
+  newToken(): string {
+    this.counter += 1
+    const hex = this.counter.toString(16).padStart(32, '0')
+    return `1000.${hex}.${'ab'.repeat(16)}`
+  }
+
+  /** A code the fake will accept once. */
+  newCode(): string {
+    const code = this.newToken()
+    this.validCodes.add(code)
+    return code
+  }
+
+  private async token(form: URLSearchParams): Promise<Response> {
+    const grant = form.get('grant_type')
+    if (grant === 'authorization_code') {
+      const code = form.get('code') ?? ''
+      // Zoho answers HTTP 200 with {"error"}.
+      if (!this.validCodes.delete(code)) return json({ error: 'invalid_code' })
+      const refreshToken = this.newToken()
+      this.validRefreshTokens.add(refreshToken)
+      return json(this.tokenBody({ refresh_token: refreshToken }))
+    }
+    const outcome = this.refreshOutcomes.shift() ?? this.defaultRefresh
+    if (typeof outcome === 'object') await outcome.hold
+    if (outcome === 'throttle') {
+      return json(
+        {
+          error: 'Access Denied',
+          error_description:
+            'You have made too many requests continuously. Please try again after some time.',
+        },
+        400,
+      )
+    }
+    if (outcome === 'unavailable') {
+      return new Response('<html>Service Unavailable</html>', {
+        status: 503,
+        headers: { 'content-type': 'text/html' },
+      })
+    }
+    if (outcome === 'network') throw new TypeError('fetch failed')
+    if (
+      outcome === 'invalid_code' ||
+      !this.validRefreshTokens.has(form.get('refresh_token') ?? '')
+    ) {
+      return json({ error: 'invalid_code' })
+    }
+    return json(this.tokenBody({}))
+  }
+
+  private tokenBody(extra: Record<string, string>): Record<string, unknown> {
+    return {
+      access_token: this.newToken(),
+      ...extra,
+      api_domain: 'https://www.zohoapis.com',
+      token_type: 'Bearer',
+      expires_in: this.accessTokenTTLSeconds,
+      ...(this.scope === undefined ? {} : { scope: this.scope }),
+    }
+  }
+}
+
+function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json;charset=UTF-8' },
+  })
+}
+
+/** A clock tests move by hand. */
+export class FakeClock {
+  constructor(public value = Date.UTC(2026, 0, 1)) {}
+  readonly now = (): number => this.value
+  advance(ms: number): void {
+    this.value += ms
+  }
+}
+
+/** Counts every method call on a store, to prove a path does no I/O. */
+export function countingStore<T extends object>(store: T): { store: T; calls: string[] } {
+  const calls: string[] = []
+  const proxy = new Proxy(store, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver)
+      if (typeof value !== 'function') return value
+      return (...args: unknown[]) => {
+        calls.push(String(property))
+        return (value as (...a: unknown[]) => unknown).apply(target, args)
+      }
+    },
+  })
+  return { store: proxy, calls }
+}
+
+export const TEST_CLIENT = {
+  clientId: '1000.ABCDEFGHIJKLMNOPQRSTUVWXYZ0123',
+  clientSecret: '0123456789abcdef0123456789abcdef0123456789',
+}
+
+export interface Harness {
+  clock: FakeClock
+  zoho: FakeZoho
+  store: ConnectionStore
+  manager: TokenManager
+  events: TokenEvent[]
+  sleeps: number[]
+  options: TokenManagerOptions
+  /** Adds an active connection whose access token expires in `expiresInMs`. */
+  seed(init?: { id?: string; expiresInMs?: number; lifetimeMs?: number; zuid?: string }): Promise<{
+    refreshToken: string
+    accessToken: string
+  }>
+  /** Resolves at the next event of `type`. */
+  next(type: TokenEvent['type']): Promise<TokenEvent>
+  /** Another manager (another "process") on the same store, fake Zoho and clock. */
+  sibling(overrides?: Partial<TokenManagerOptions>): TokenManager
+}
+
+export function harness(overrides: Partial<TokenManagerOptions> = {}): Harness {
+  const clock = new FakeClock()
+  const zoho = new FakeZoho()
+  const store = overrides.store ?? new MemoryStore()
+  const sleeps: number[] = []
+  const options: TokenManagerOptions = {
+    store,
+    client: TEST_CLIENT,
+    fetch: zoho.fetch,
+    now: clock.now,
+    random: () => 0.5,
+    sleep: async (ms) => {
+      sleeps.push(ms)
+    },
+    ownerId: 'process-a',
+    ...overrides,
+  }
+  const manager = new TokenManager(options)
+  const events: TokenEvent[] = []
+  manager.on((event) => events.push(event))
+  return {
+    clock,
+    zoho,
+    store,
+    manager,
+    events,
+    sleeps,
+    options,
+    async seed(init = {}) {
+      const refreshToken = zoho.newToken()
+      const accessToken = zoho.newToken()
+      zoho.validRefreshTokens.add(refreshToken)
+      const lifetimeMs = init.lifetimeMs ?? 3_600_000
+      const expiresAt = clock.value + (init.expiresInMs ?? 0)
+      // Written when minted, so the store's updatedAt tells the token's lifetime.
+      await store.create(
+        {
+          id: init.id ?? 'acme',
+          clientId: TEST_CLIENT.clientId,
+          dc: 'us',
+          accountsServer: 'https://accounts.zoho.com',
+          apiDomain: 'https://www.zohoapis.com',
+          scopes: ['ZohoCRM.modules.ALL'],
+          zuid: init.zuid ?? null,
+          email: null,
+          refreshToken,
+          accessToken,
+          accessTokenExpiresAt: expiresAt,
+          status: 'active',
+          lastError: null,
+        },
+        expiresAt - lifetimeMs,
+      )
+      return { refreshToken, accessToken }
+    },
+    next(type) {
+      return new Promise((resolve) => {
+        const off = manager.on((event) => {
+          if (event.type !== type) return
+          off()
+          resolve(event)
+        })
+      })
+    },
+    sibling(more = {}) {
+      return new TokenManager({ ...options, ownerId: 'process-b', ...more })
+    },
+  }
+}
