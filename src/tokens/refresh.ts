@@ -185,7 +185,11 @@ export class Refresher {
           connectionId: connection.id,
           retryAt: decision.retryAt,
         })
-        return this.giveUp(connection, priority, failedToken, error, decision.retryAt)
+        const reserved =
+          priority === 'background'
+            ? `Background refresh of "${connection.id}" skipped: only the last ${ctx.budget.foregroundReserve} of Zoho's ${ctx.budget.mintsPerWindow} token requests per window are left, kept for callers whose token has expired; next try after ${new Date(decision.retryAt).toISOString()}`
+            : undefined
+        return this.giveUp(connection, priority, failedToken, error, decision.retryAt, reserved)
       }
       // Counted before sending: a crash or timeout mid-request may still have minted at Zoho.
       await ctx.budget.record(connection.refreshToken, sentAt)
@@ -295,6 +299,7 @@ export class Refresher {
     failedToken: string | undefined,
     error: unknown,
     retryAt: number,
+    warning?: string,
   ): Promise<AccessToken | null> {
     const { ctx } = this
     const valid = validToken(connection, ctx.now())
@@ -309,7 +314,7 @@ export class Refresher {
       ctx.events.emit({
         type: 'warning',
         connectionId: connection.id,
-        message: `Background refresh failed: ${redact(errorMessage(error))}`,
+        message: warning ?? `Background refresh failed: ${redact(errorMessage(error))}`,
       })
       return null
     }

@@ -1,0 +1,222 @@
+import { describe, it, expect, vi } from 'vitest'
+import { mintKey } from './budget.js'
+import type { TokenEvent } from './types.js'
+import { harness } from './test-support.js'
+
+function gate(): { hold: Promise<void>; release: () => void } {
+  let release = (): void => undefined
+  const hold = new Promise<void>((resolve) => {
+    release = resolve
+  })
+  return { hold, release }
+}
+
+const WINDOW = 600_000
+
+describe('TokenManager refresh across processes', () => {
+  it('getToken: a process without the lease waits for the holder and uses its token', async () => {
+    const h = harness()
+    await h.seed({ expiresInMs: -1 })
+    const { hold, release } = gate()
+    h.zoho.refreshOutcomes.push({ hold })
+    const holder = h.manager.getToken('acme')
+    await vi.waitFor(() => expect(h.zoho.count('refresh_token')).toBe(1))
+    const waiter = h.sibling().getToken('acme')
+    release()
+    const [a, b] = await Promise.all([holder, waiter])
+    expect(b.accessToken).toBe(a.accessToken)
+    expect(h.zoho.count('refresh_token')).toBe(1)
+  })
+
+  it('getToken: a stale lease holder loses the fenced write and returns the newer token', async () => {
+    const h = harness()
+    await h.seed({ expiresInMs: -1 })
+    const { hold, release } = gate()
+    h.zoho.refreshOutcomes.push({ hold })
+    const stale = h.manager.getToken('acme')
+    await vi.waitFor(() => expect(h.zoho.count('refresh_token')).toBe(1))
+    h.clock.advance(30_001) // the stalled holder's 30 s lease has run out
+    const newer = await h.sibling().getToken('acme')
+    release()
+    const fromStale = await stale
+    expect(fromStale.accessToken).toBe(newer.accessToken)
+    expect((await h.store.get('acme'))?.accessToken).toBe(newer.accessToken)
+    expect(h.zoho.count('refresh_token')).toBe(2)
+  })
+
+  it('getToken: an expired lease of a killed holder is taken over', async () => {
+    const h = harness()
+    await h.seed({ expiresInMs: -1 })
+    expect(await h.store.acquireLease('acme', 'killed', 30_000, h.clock.value)).toBe(true)
+    const pending = h.manager.getToken('acme')
+    await new Promise((resolve) => setTimeout(resolve, 80))
+    expect(h.zoho.count('refresh_token')).toBe(0)
+    h.clock.advance(30_001)
+    const token = await pending
+    expect(h.zoho.count('refresh_token')).toBe(1)
+    expect((await h.store.get('acme'))?.accessToken).toBe(token.accessToken)
+  })
+})
+
+describe('TokenManager budget', () => {
+  it('getToken: a background refresh is refused when only the foreground reserve is left', async () => {
+    const h = harness()
+    const { refreshToken, accessToken } = await h.seed({ expiresInMs: 2 * 60_000 })
+    for (let i = 0; i < 8; i++)
+      await h.store.recordMint(mintKey(refreshToken), h.clock.value - 1000 + i, WINDOW)
+    const warning = h.next('warning')
+    expect((await h.manager.getToken('acme')).accessToken).toBe(accessToken)
+    expect(await warning).toEqual({
+      type: 'warning',
+      connectionId: 'acme',
+      message: `Background refresh of "acme" skipped: only the last 2 of Zoho's 10 token requests per window are left, kept for callers whose token has expired; next try after ${new Date(h.clock.value - 1000 + WINDOW).toISOString()}`,
+    })
+    expect(h.zoho.count('refresh_token')).toBe(0)
+    // The reserve is for callers whose token has expired.
+    h.clock.advance(2 * 60_000)
+    expect((await h.manager.getToken('acme')).accessToken).not.toBe(accessToken)
+    expect(h.zoho.count('refresh_token')).toBe(1)
+  })
+
+  it('getToken: a spent budget fails with ERR_TOKEN_THROTTLED and the exact retry time, sending nothing', async () => {
+    const h = harness()
+    const { refreshToken } = await h.seed({ expiresInMs: -1 })
+    const oldest = h.clock.value - 500_000
+    for (let i = 0; i < 10; i++)
+      await h.store.recordMint(mintKey(refreshToken), oldest + i * 1000, WINDOW)
+    const error = await h.manager.getToken('acme').catch((e: unknown) => e)
+    expect(error).toMatchObject({
+      code: 'ERR_TOKEN_THROTTLED',
+      retryAt: oldest + WINDOW,
+      message: `Connection "acme" has used its Zoho token budget (10 per 10 minutes); retry after ${new Date(oldest + WINDOW).toISOString()}`,
+      remedy:
+        'Wait until the retry time; something is refreshing far too often — reuse access tokens until they expire.',
+    })
+    expect(h.zoho.count('refresh_token')).toBe(0)
+  })
+
+  it('getToken: a still-valid token is served while the budget is spent', async () => {
+    const h = harness()
+    const { refreshToken, accessToken } = await h.seed({ expiresInMs: 60_000 })
+    for (let i = 0; i < 10; i++)
+      await h.store.recordMint(mintKey(refreshToken), h.clock.value - i, WINDOW)
+    for (let i = 0; i < 5; i++)
+      expect((await h.manager.getToken('acme')).accessToken).toBe(accessToken)
+    await h.manager.close()
+    expect(h.zoho.count('refresh_token')).toBe(0)
+  })
+
+  it('getToken: Zoho throttling mints we did not count fills the shared window and serves nothing new', async () => {
+    const h = harness()
+    const { refreshToken } = await h.seed({ expiresInMs: -1 })
+    h.zoho.defaultRefresh = 'throttle'
+    const sentAt = h.clock.value
+    await expect(h.manager.getToken('acme')).rejects.toMatchObject({
+      code: 'ERR_TOKEN_THROTTLED',
+      retryAt: sentAt + WINDOW,
+    })
+    expect(await h.store.mintsInWindow(mintKey(refreshToken), h.clock.value, WINDOW)).toHaveLength(
+      10,
+    )
+    // Another process sees the same window and sends nothing either.
+    await expect(h.sibling().getToken('acme')).rejects.toMatchObject({
+      code: 'ERR_TOKEN_THROTTLED',
+    })
+    expect(h.zoho.count('refresh_token')).toBe(1)
+    expect((await h.store.get('acme'))?.lastError).toBe(
+      `Connection "acme" has used its Zoho token budget (10 per 10 minutes); retry after ${new Date(sentAt + WINDOW).toISOString()}`,
+    )
+  })
+
+  it('budget: the quota key is a SHA-256 of the refresh token, never the token', async () => {
+    const h = harness()
+    const { refreshToken } = await h.seed({ expiresInMs: -1 })
+    await h.manager.getToken('acme')
+    const key = mintKey(refreshToken)
+    expect(key).toMatch(/^[0-9a-f]{64}$/)
+    expect(await h.store.mintsInWindow(key, h.clock.value, WINDOW)).toEqual([h.clock.value])
+    expect(await h.store.mintsInWindow(refreshToken, h.clock.value, WINDOW)).toEqual([])
+  })
+})
+
+describe('TokenManager failures', () => {
+  it('getToken: invalid_code marks the connection needs_reauth, keeps it, emits and explains', async () => {
+    const h = harness()
+    await h.seed({ expiresInMs: -1 })
+    h.zoho.defaultRefresh = 'invalid_code'
+    const error = await h.manager.getToken('acme').catch((e: unknown) => e)
+    const reason =
+      'Zoho rejected its refresh token (invalid_code): it was revoked, or deleted by Zoho'
+    expect(error).toMatchObject({
+      name: 'NeedsReauthError',
+      code: 'ERR_NEEDS_REAUTH',
+      evicted: false,
+      message: `Connection "acme" needs to be authorised again: ${reason}`,
+      remedy:
+        'Grant access again for "acme" (it replaces the refresh token; the connection and its settings are kept).',
+    })
+    const stored = await h.store.get('acme')
+    expect(stored).toMatchObject({ status: 'needs_reauth', lastError: reason })
+    expect(h.events).toContainEqual({
+      type: 'needs_reauth',
+      connectionId: 'acme',
+      reason,
+      evicted: false,
+    })
+    await expect(h.manager.getToken('acme')).rejects.toMatchObject({ code: 'ERR_NEEDS_REAUTH' })
+    expect(h.zoho.count('refresh_token')).toBe(1)
+  })
+
+  it('getToken: a 503 during a background refresh is retried a bounded number of times while the valid token is served', async () => {
+    const h = harness()
+    const { accessToken } = await h.seed({ expiresInMs: 2 * 60_000 })
+    h.zoho.defaultRefresh = 'unavailable'
+    const warning = h.next('warning')
+    expect((await h.manager.getToken('acme')).accessToken).toBe(accessToken)
+    const event = (await warning) as Extract<TokenEvent, { type: 'warning' }>
+    expect(event.message).toContain('refresh got an unexpected response from Zoho: HTTP 503')
+    expect(h.zoho.count('refresh_token')).toBe(3)
+    expect(h.sleeps).toEqual([188, 375]) // 250 and 500 ms steps, equal jitter at random() = 0.5
+    for (let i = 0; i < 20; i++)
+      expect((await h.manager.getToken('acme')).accessToken).toBe(accessToken)
+    expect(h.zoho.count('refresh_token')).toBe(3)
+    expect((await h.store.get('acme'))?.lastError).toContain('HTTP 503')
+  })
+
+  it('getToken: with no valid token, network failures end in the last TransportError after 3 attempts', async () => {
+    const h = harness()
+    await h.seed({ expiresInMs: -1 })
+    h.zoho.defaultRefresh = 'network'
+    await expect(h.manager.getToken('acme')).rejects.toMatchObject({
+      code: 'ERR_TRANSPORT',
+      message: 'refresh to https://accounts.zoho.com/oauth/v2/token failed before Zoho answered',
+    })
+    expect(h.zoho.count('refresh_token')).toBe(3)
+  })
+
+  it('getToken: a 503 then a success returns the new token', async () => {
+    const h = harness()
+    await h.seed({ expiresInMs: -1 })
+    h.zoho.refreshOutcomes.push('unavailable', 'network')
+    const token = await h.manager.getToken('acme')
+    expect(token.accessToken).toBe((await h.store.get('acme'))?.accessToken)
+    expect(h.zoho.count('refresh_token')).toBe(3)
+    expect((await h.store.get('acme'))?.lastError).toBeNull()
+  })
+
+  it('getToken: retries stop at the deadline', async () => {
+    const h = harness({ retry: { attempts: 10, baseDelayMs: 250, deadlineMs: 300 } })
+    await h.seed({ expiresInMs: -1 })
+    h.zoho.defaultRefresh = 'unavailable'
+    const manager = h.sibling({
+      sleep: async (ms) => {
+        h.clock.advance(ms)
+      },
+    })
+    await expect(manager.getToken('acme')).rejects.toMatchObject({
+      code: 'ERR_UNEXPECTED_RESPONSE',
+    })
+    // 188 ms after the first attempt is inside 300 ms; 375 more is not.
+    expect(h.zoho.count('refresh_token')).toBe(2)
+  })
+})
