@@ -18,7 +18,7 @@ describe('loadConfig', () => {
       kind: 'sqlite',
       path: '/home/ada/.local/share/zoho-auth/zoho-auth.db',
     })
-    expect(config.keyFilePath).toBe('/home/ada/.local/share/zoho-auth.key')
+    expect(config.keyFilePath).toBe('/home/ada/.config/zoho-auth/encryption.key')
     expect(config.emulatorURL).toBeUndefined()
   })
 

@@ -3,7 +3,6 @@
  * environment overrides `.env` (a deployed process's real environment must win over a stray file).
  */
 import { existsSync, readFileSync } from 'node:fs'
-import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { parseEnv } from 'node:util'
 import {
@@ -12,6 +11,7 @@ import {
   type DataCenterLocation,
 } from './protocol/data-centers.js'
 import { ZohoAuthError } from './protocol/errors.js'
+import { defaultDatabasePath, defaultKeyFilePath } from './stores/paths.js'
 
 export const ERR_CONFIG = 'ERR_CONFIG'
 
@@ -93,12 +93,6 @@ function definedOnly(env: Record<string, string | undefined>): Record<string, st
   return out
 }
 
-/** The folder for zoho-auth's data: `$XDG_DATA_HOME/zoho-auth`, else `~/.local/share/zoho-auth`. */
-export function dataDirectory(env: Record<string, string | undefined>): string {
-  const base = nonEmpty(env.XDG_DATA_HOME) ?? join(env.HOME ?? homedir(), '.local', 'share')
-  return join(base, 'zoho-auth')
-}
-
 export function loadConfig(options: LoadConfigOptions): Config {
   const env = readEnvironment(options.env, options.cwd)
   const flags = options.flags ?? {}
@@ -106,7 +100,6 @@ export function loadConfig(options: LoadConfigOptions): Config {
     nonEmpty(flag) ?? nonEmpty(env[name])
 
   const dc = parseDataCenter(pick(flags.dc, 'ZOHO_DC') ?? 'us')
-  const dataDir = dataDirectory(env)
   return {
     clientId: pick(flags.clientId, 'ZOHO_CLIENT_ID'),
     clientSecret: pick(flags.clientSecret, 'ZOHO_CLIENT_SECRET'),
@@ -115,10 +108,9 @@ export function loadConfig(options: LoadConfigOptions): Config {
     dc,
     redirectURI: pick(flags.redirectURI, 'ZOHO_REDIRECT_URI') ?? DEFAULT_REDIRECT_URI,
     scopes: parseScopes(pick(flags.scopes, 'ZOHO_SCOPES')) ?? DEFAULT_SCOPES,
-    database: parseDatabase(pick(flags.db, 'ZOHO_AUTH_DB'), dataDir),
+    database: parseDatabase(pick(flags.db, 'ZOHO_AUTH_DB'), defaultDatabasePath(env)),
     encryptionKey: nonEmpty(env.ZOHO_AUTH_ENCRYPTION_KEY),
-    // Beside the data folder, not in it: copying the database around must not carry its key.
-    keyFilePath: `${dataDir}.key`,
+    keyFilePath: defaultKeyFilePath(env),
     adminToken: nonEmpty(env.ZOHO_AUTH_ADMIN_TOKEN),
     emulatorURL: parseEmulatorURL(pick(flags.emulatorURL, 'ZOHO_EMULATOR_URL')),
   }
@@ -158,8 +150,8 @@ function parseScopes(value: string | undefined): string[] | undefined {
   return scopes.length > 0 ? scopes : undefined
 }
 
-function parseDatabase(value: string | undefined, dataDir: string): DatabaseConfig {
-  if (!value) return { kind: 'sqlite', path: join(dataDir, 'zoho-auth.db') }
+function parseDatabase(value: string | undefined, defaultPath: string): DatabaseConfig {
+  if (!value) return { kind: 'sqlite', path: defaultPath }
   if (/^postgres(ql)?:\/\//i.test(value)) return { kind: 'postgres', url: value }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && !value.startsWith('file://')) {
     throw new ConfigError(

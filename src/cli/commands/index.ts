@@ -1,4 +1,13 @@
 import type { Command } from '../command.js'
+import { connectionsCommand } from './connections.js'
+import { exchangeCommand } from './exchange.js'
+import { importCommand } from './import.js'
+import { tokenCommand } from './token.js'
 
 /** Every command, in the order `--help` lists them. */
-export const commands: Command[] = []
+export const commands: Command[] = [
+  exchangeCommand,
+  importCommand,
+  tokenCommand,
+  connectionsCommand,
+]

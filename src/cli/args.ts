@@ -1,0 +1,53 @@
+/**
+ * Flag parsing for commands: util.parseArgs with our misuse errors, plus the flags every
+ * command that opens the store understands.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import type { ConfigFlags } from '../config.js'
+import { UsageError } from './command.js'
+
+type Options = NonNullable<ParseArgsConfig['options']>
+
+/** Flags that override configuration, shared by every command that talks to Zoho or the store. */
+export const CONFIG_OPTIONS = {
+  db: { type: 'string' },
+  dc: { type: 'string' },
+  'client-id': { type: 'string' },
+  'client-secret': { type: 'string' },
+  'emulator-url': { type: 'string' },
+} as const satisfies Options
+
+export const CONFIG_USAGE = `Configuration flags (override the environment and .env):
+  --db PATH|URL          SQLite file or postgres:// URL      (ZOHO_AUTH_DB)
+  --dc DC                the client's home data centre       (ZOHO_DC, default us)
+  --client-id ID         OAuth client id                     (ZOHO_CLIENT_ID)
+  --client-secret S      OAuth client secret                 (ZOHO_CLIENT_SECRET)
+  --emulator-url URL     talk to a zoho-auth emulator        (ZOHO_EMULATOR_URL)`
+
+export function parseFlags<T extends Options>(
+  argv: string[],
+  options: T,
+  allowPositionals = false,
+): ReturnType<typeof parseArgs<{ options: T; allowPositionals: boolean; strict: true }>> {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals, strict: true })
+  } catch (error) {
+    // parseArgs names the offending flag; keep its words, drop its error-code prefix.
+    throw new UsageError(
+      error instanceof Error ? error.message.replace(/^[A-Z_]+: /, '') : String(error),
+    )
+  }
+}
+
+/** The ConfigFlags part of parsed values. */
+export function configFlags(values: Record<string, unknown>): ConfigFlags {
+  const text = (name: string): string | undefined =>
+    typeof values[name] === 'string' ? (values[name] as string) : undefined
+  return {
+    db: text('db'),
+    dc: text('dc'),
+    clientId: text('client-id'),
+    clientSecret: text('client-secret'),
+    emulatorURL: text('emulator-url'),
+  }
+}

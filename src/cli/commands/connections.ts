@@ -1,0 +1,38 @@
+import { UsageError, type Command } from '../command.js'
+import { CONFIG_OPTIONS, CONFIG_USAGE, configFlags, parseFlags } from '../args.js'
+import { connectionSummary, connectionTable } from '../format.js'
+import { openRuntime } from '../runtime.js'
+
+/** `connections list`: what is stored, never a secret. More sub-commands come with the full CLI. */
+export const connectionsCommand: Command = {
+  name: 'connections',
+  summary: 'list stored connections (connections list [--json])',
+  usage: `Usage: zoho-auth connections list [--json]
+
+Lists stored connections: name, data centre, user, status, scopes and token expiry.
+Tokens are never printed.
+
+Options:
+  --json   one JSON array, for scripts
+
+${CONFIG_USAGE}`,
+  async run(ctx) {
+    const [sub, ...rest] = ctx.argv
+    if (sub !== 'list') {
+      throw new UsageError(sub ? `unknown sub-command "connections ${sub}"` : 'missing sub-command')
+    }
+    const { values } = parseFlags(rest, { ...CONFIG_OPTIONS, json: { type: 'boolean' } })
+    const runtime = await openRuntime(ctx, configFlags(values))
+    try {
+      const connections = await runtime.manager.list()
+      if (values.json) {
+        ctx.stdout.write(`${JSON.stringify(connections.map(connectionSummary), null, 2)}\n`)
+      } else {
+        ctx.stdout.write(connectionTable(connections, Date.now()))
+      }
+      return 0
+    } finally {
+      await runtime.close()
+    }
+  },
+}

@@ -1,0 +1,32 @@
+import type { Command } from '../command.js'
+import { CONFIG_OPTIONS, CONFIG_USAGE, configFlags, parseFlags } from '../args.js'
+import { openRuntime, resolveConnectionId } from '../runtime.js'
+
+/** Prints only the access token, so `$(zoho-auth token)` works in scripts. */
+export const tokenCommand: Command = {
+  name: 'token',
+  summary: 'print a valid access token (refreshing it once if needed)',
+  usage: `Usage: zoho-auth token [--connection NAME]
+
+Prints a valid access token for the connection and nothing else, so
+  curl -H "Authorization: Zoho-oauthtoken $(zoho-auth token)" …
+works. The token is refreshed only when it is about to expire; concurrent
+invocations share one refresh.
+
+Options:
+  --connection NAME   which connection (default: "default", or the only one)
+
+${CONFIG_USAGE}`,
+  async run(ctx) {
+    const { values } = parseFlags(ctx.argv, { ...CONFIG_OPTIONS, connection: { type: 'string' } })
+    const runtime = await openRuntime(ctx, configFlags(values))
+    try {
+      const id = await resolveConnectionId(runtime, values.connection)
+      const token = await runtime.manager.getAccessToken(id)
+      ctx.stdout.write(`${token}\n`)
+      return 0
+    } finally {
+      await runtime.close()
+    }
+  },
+}

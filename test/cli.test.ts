@@ -1,0 +1,160 @@
+/**
+ * The CLI's first slice, run in-process against the emulator on a socket and a real SQLite file.
+ */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { runCli } from '../src/cli/main.js'
+import { startTestEmulator, type TestClient, type TestEmulator } from './support/emulator.js'
+
+const KEY = Buffer.alloc(32, 7).toString('base64')
+let zoho: TestEmulator
+let client: TestClient
+
+beforeAll(async () => {
+  zoho = await startTestEmulator()
+})
+afterAll(async () => {
+  await zoho.close()
+})
+beforeEach(async () => {
+  await zoho.control('reset', {})
+  client = await zoho.client({ type: 'self', redirect_uris: [] })
+  await zoho.user('ada@example.com')
+})
+
+interface Run {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+function environment(
+  overrides: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
+  const dir = mkdtempSync(join(tmpdir(), 'zoho-auth-cli-'))
+  return {
+    HOME: dir,
+    ZOHO_CLIENT_ID: client.client_id,
+    ZOHO_CLIENT_SECRET: client.client_secret,
+    ZOHO_EMULATOR_URL: zoho.url,
+    ZOHO_AUTH_DB: join(dir, 'tokens.db'),
+    ZOHO_AUTH_ENCRYPTION_KEY: KEY,
+    ...overrides,
+  }
+}
+
+async function cli(argv: string[], env: Record<string, string | undefined>): Promise<Run> {
+  let stdout = ''
+  let stderr = ''
+  const code = await runCli(argv, {
+    env,
+    cwd: env.HOME ?? tmpdir(),
+    stdout: { write: (s) => void (stdout += s) },
+    stderr: { write: (s) => void (stderr += s) },
+    signal: new AbortController().signal,
+  })
+  return { code, stdout, stderr }
+}
+
+async function mintCode(scope = 'ZohoCRM.users.READ,AaaServer.profile.READ'): Promise<string> {
+  return zoho.selfClientCode({ client_id: client.client_id, scope, email: 'ada@example.com' })
+}
+
+describe('zoho-auth exchange / token / connections list', () => {
+  it('exchange stores a connection that token then serves, printing nothing but the token', async () => {
+    const env = environment()
+    const exchanged = await cli(['exchange', '--code', await mintCode()], env)
+    expect(exchanged).toMatchObject({ code: 0, stderr: '' })
+    expect(exchanged.stdout).toContain('Connection "default" saved: ada@example.com in us')
+
+    const token = await cli(['token'], env)
+    expect(token.code).toBe(0)
+    expect(token.stdout).toMatch(/^1000\.[0-9a-f]{32}\.[0-9a-f]{32}\n$/)
+
+    const listed = await cli(['connections', 'list', '--json'], env)
+    const [connection] = JSON.parse(listed.stdout) as Array<Record<string, unknown>>
+    expect(connection).toMatchObject({
+      id: 'default',
+      dc: 'us',
+      email: 'ada@example.com',
+      status: 'active',
+    })
+    expect(listed.stdout).not.toContain(token.stdout.trim())
+    expect(listed.stdout).not.toMatch(/1000\.[0-9a-f]{32}/)
+  })
+
+  it('exchange of a code used twice says so and what to do, exit 1', async () => {
+    const env = environment()
+    const code = await mintCode()
+    await cli(['exchange', '--code', code, '--connection', 'first'], env)
+    const again = await cli(['exchange', '--code', code, '--connection', 'second'], env)
+    expect(again.code).toBe(1)
+    expect(again.stderr).toContain('invalid_code')
+    expect(again.stderr).toContain('mint a new one')
+    expect(again.stderr).not.toContain(code)
+  })
+
+  it('exchange refuses to overwrite an existing connection without --replace', async () => {
+    const env = environment()
+    await cli(['exchange', '--code', await mintCode()], env)
+    const clash = await cli(['exchange', '--code', await mintCode()], env)
+    expect(clash.code).toBe(1)
+    expect(clash.stderr).toMatch(/already exists/)
+    const replaced = await cli(['exchange', '--code', await mintCode(), '--replace'], env)
+    expect(replaced.code).toBe(0)
+  })
+
+  it('import takes ZOHO_REFRESH_TOKEN and token then works', async () => {
+    const exchange = await fetch(`${zoho.url}/us/accounts/oauth/v2/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        client_id: client.client_id,
+        client_secret: client.client_secret,
+        code: await mintCode('ZohoCRM.users.READ'),
+      }),
+    })
+    const { refresh_token } = (await exchange.json()) as { refresh_token: string }
+    const env = environment({ ZOHO_REFRESH_TOKEN: refresh_token })
+    const imported = await cli(['import', '--connection', 'crm'], env)
+    expect(imported.code).toBe(0)
+    expect(imported.stdout).toContain('Connection "crm" saved')
+    const token = await cli(['token', '--connection', 'crm'], env)
+    expect(token.stdout).toMatch(/^1000\./)
+  })
+
+  it('exchange without client credentials exits 1 naming the variables to set', async () => {
+    const env = environment({ ZOHO_CLIENT_ID: undefined, ZOHO_CLIENT_SECRET: undefined })
+    const run = await cli(['exchange', '--code', await mintCode()], env)
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain('ZOHO_CLIENT_ID and ZOHO_CLIENT_SECRET are not set')
+    expect(run.stderr).toContain('api-console.zoho.com')
+  })
+
+  it('token for a connection that does not exist exits 1 with the remedy', async () => {
+    const run = await cli(['token', '--connection', 'nope'], environment())
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain('nope')
+  })
+
+  it('misuse exits 2 with usage: unknown flag, missing --code, unknown command', async () => {
+    const env = environment()
+    expect((await cli(['token', '--bogus'], env)).code).toBe(2)
+    const missing = await cli(['exchange'], env)
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toContain('--code is required')
+    expect((await cli(['frobnicate'], env)).code).toBe(2)
+    expect((await cli(['connections'], env)).code).toBe(2)
+  })
+
+  it('--help and --version answer without touching the store', async () => {
+    const help = await cli(['--help'], {})
+    expect(help.code).toBe(0)
+    for (const name of ['exchange', 'import', 'token', 'connections'])
+      expect(help.stdout).toContain(name)
+    expect((await cli(['token', '--help'], {})).stdout).toContain('Usage: zoho-auth token')
+    expect((await cli(['--version'], {})).stdout).toMatch(/^\d+\.\d+\.\d+\n$/)
+  })
+})
