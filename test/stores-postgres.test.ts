@@ -1,0 +1,180 @@
+import { randomBytes } from 'node:crypto'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { KeyRing, generateEncryptionKey } from '../src/stores/crypto.js'
+import { PostgresStore, openPostgresStore } from '../src/stores/postgres.js'
+import { describeCrossProcess } from './fixtures/cross-process.js'
+import {
+  TEST_DATABASE_URL,
+  dropSchema,
+  rawQuery,
+  requirePostgres,
+  uniqueSchema,
+} from './fixtures/postgres.js'
+import { fakeZohoToken, newConnection } from './store-contract.js'
+
+const T0 = 1_700_000_000_000
+const key = generateEncryptionKey()
+const keyRing = KeyRing.parse(key)
+
+const postgres = await requirePostgres('PostgresStore')
+
+describe('PostgresStore options', () => {
+  it('PostgresStore refuses a schema name that is not a plain identifier', () => {
+    expect(
+      () => new PostgresStore({ connectionString: TEST_DATABASE_URL, keyRing, schema: 'a"; DROP' }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'ERR_STORE',
+        message: 'Invalid PostgreSQL schema name "a"; DROP"',
+      }),
+    )
+  })
+
+  it('openPostgresStore on an unreachable server fails with ERR_STORE and a remedy', async () => {
+    await expect(
+      openPostgresStore({ connectionString: 'postgres://postgres@127.0.0.1:1/test', keyRing }),
+    ).rejects.toMatchObject({
+      code: 'ERR_STORE',
+      message: 'Cannot use the PostgreSQL database: connect ECONNREFUSED 127.0.0.1:1',
+      remedy:
+        'Check that PostgreSQL is running and that ZOHO_AUTH_DB has the right host, port, database, user and password.',
+    })
+  })
+})
+
+describe.skipIf(!postgres)('PostgresStore on PostgreSQL', () => {
+  let schema: string
+  let store: PostgresStore
+  const others: PostgresStore[] = []
+
+  beforeEach(async () => {
+    schema = uniqueSchema('pg')
+    store = await openPostgresStore({ connectionString: TEST_DATABASE_URL, keyRing, schema })
+  })
+
+  afterEach(async () => {
+    for (const other of others.splice(0)) await other.close()
+    await store.close()
+    await dropSchema(schema)
+  })
+
+  const another = async (ring: KeyRing = keyRing): Promise<PostgresStore> => {
+    const handle = await openPostgresStore({
+      connectionString: TEST_DATABASE_URL,
+      keyRing: ring,
+      schema,
+    })
+    others.push(handle)
+    return handle
+  }
+
+  it('PostgresStore never stores a token or secret in plain text', async () => {
+    const secrets: string[] = []
+    for (const id of ['acme', 'globex']) {
+      const connection = newConnection(id)
+      secrets.push(connection.refreshToken, connection.accessToken!)
+      const created = await store.create(connection, T0)
+      const accessToken = fakeZohoToken()
+      secrets.push(accessToken)
+      await store.update(id, { accessToken }, created.version, T0 + 1)
+    }
+    const clientSecret = randomBytes(21).toString('hex')
+    const euSecret = randomBytes(21).toString('hex')
+    secrets.push(clientSecret, euSecret)
+    await store.saveClient({ clientId: 'c1', clientSecret, dcSecrets: { eu: euSecret } }, T0)
+
+    const raw = JSON.stringify([
+      await rawQuery(`SELECT * FROM "${schema}".connections`),
+      await rawQuery(`SELECT * FROM "${schema}".clients`),
+    ])
+    expect(raw).toContain('owner@example.com')
+    expect(raw).toMatch(/"refresh_token_enc":"v1\.[0-9a-f]{8}\./)
+    for (const secret of secrets) expect(raw).not.toContain(secret)
+  })
+
+  it('PostgresStore read with a key that is not in the ring fails with ERR_ENCRYPTION_KEY', async () => {
+    await store.create(newConnection('acme'), T0)
+    const other = KeyRing.parse(generateEncryptionKey())
+    const wrong = await another(other)
+    await expect(wrong.get('acme')).rejects.toMatchObject({
+      code: 'ERR_ENCRYPTION_KEY',
+      reason: 'unknown_key_id',
+      message: `The stored secrets of "acme" were encrypted with key id ${keyRing.primaryKeyId}, which is not in ZOHO_AUTH_ENCRYPTION_KEY (it has ${other.primaryKeyId})`,
+    })
+  })
+
+  it('PostgresStore.migrate records version 1 once however often it runs', async () => {
+    await store.migrate()
+    await another()
+    expect(await rawQuery(`SELECT version, name FROM "${schema}".schema_migrations`)).toEqual([
+      { version: 1, name: 'connections, clients, mints, change notifications' },
+    ])
+  })
+
+  it('PostgresStore.migrate refuses a database from a newer zoho-auth', async () => {
+    await rawQuery(`INSERT INTO "${schema}".schema_migrations VALUES (99, 'future', 0)`)
+    await expect(store.migrate()).rejects.toMatchObject({
+      code: 'ERR_STORE',
+      message: 'The database schema is at version 99, newer than this zoho-auth knows (1)',
+    })
+  })
+
+  it('PostgresStore.waitForChange hears a write made through another pool (NOTIFY)', async () => {
+    const writer = await another()
+    const created = await store.create(newConnection('acme'), T0)
+    // Let the listener settle first so this measures the notification, not the first-wait check.
+    await store.waitForChange('acme', 50)
+    const started = Date.now()
+    const waiting = store.waitForChange('acme', 5_000)
+    setTimeout(() => void writer.update('acme', { lastError: 'x' }, created.version, T0 + 1), 150)
+    await waiting
+    const took = Date.now() - started
+    expect(took).toBeGreaterThanOrEqual(140)
+    expect(took).toBeLessThan(1_500)
+  })
+
+  it('PostgresStore.waitForChange is not woken by a lease being taken or renewed', async () => {
+    await store.create(newConnection('acme'), T0)
+    await store.waitForChange('acme', 50)
+    const started = Date.now()
+    const waiting = store.waitForChange('acme', 500)
+    setTimeout(() => void store.acquireLease('acme', 'A', 60_000, Date.now()), 50)
+    setTimeout(() => void store.acquireLease('acme', 'A', 60_000, Date.now()), 150)
+    await waiting
+    expect(Date.now() - started).toBeGreaterThanOrEqual(490)
+  })
+
+  it('PostgresStore stores in its own schema: another schema sees none of its rows', async () => {
+    await store.create(newConnection('acme'), T0)
+    const elsewhere = uniqueSchema('pg')
+    const isolated = await openPostgresStore({
+      connectionString: TEST_DATABASE_URL,
+      keyRing,
+      schema: elsewhere,
+    })
+    try {
+      expect(await isolated.list()).toEqual([])
+    } finally {
+      await isolated.close()
+      await dropSchema(elsewhere)
+    }
+  })
+})
+
+if (postgres) {
+  describeCrossProcess('PostgresStore', async () => {
+    const schema = uniqueSchema('race')
+    return {
+      task: { kind: 'postgres', url: TEST_DATABASE_URL, schema },
+      key,
+      open: () => openPostgresStore({ connectionString: TEST_DATABASE_URL, keyRing, schema }),
+      appliedMigrations: async () => {
+        const rows = await rawQuery<{ n: string }>(
+          `SELECT count(*) AS n FROM "${schema}".schema_migrations`,
+        )
+        return Number(rows[0]?.n)
+      },
+      cleanup: () => dropSchema(schema),
+    }
+  })
+}

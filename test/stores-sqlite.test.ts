@@ -1,0 +1,202 @@
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { KeyRing, generateEncryptionKey } from '../src/stores/crypto.js'
+import { defaultDatabasePath, openSqliteStore } from '../src/stores/sqlite.js'
+import { describeCrossProcess } from './fixtures/cross-process.js'
+import { fakeZohoToken, newConnection } from './store-contract.js'
+
+const T0 = 1_700_000_000_000
+let dir: string
+let path: string
+const key = generateEncryptionKey()
+const keyRing = KeyRing.parse(key)
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'zoho-auth-sqlite-'))
+  path = join(dir, 'nested', 'zoho-auth.db')
+})
+
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true })
+})
+
+const modeOf = (file: string): number => statSync(file).mode & 0o777
+
+describe('SqliteStore files', () => {
+  it('SqliteStore creates the database 0600 in a 0700 directory, WAL files 0600 too', async () => {
+    const store = await openSqliteStore({ path, keyRing })
+    await store.create(newConnection('acme'), T0)
+    expect(modeOf(join(dir, 'nested'))).toBe(0o700)
+    expect(modeOf(path)).toBe(0o600)
+    expect(existsSync(`${path}-wal`)).toBe(true)
+    expect(modeOf(`${path}-wal`)).toBe(0o600)
+    expect(modeOf(`${path}-shm`)).toBe(0o600)
+    await store.close()
+  })
+
+  it('SqliteStore uses WAL journaling', async () => {
+    const store = await openSqliteStore({ path, keyRing })
+    await store.close()
+    const db = new Database(path)
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
+    db.close()
+  })
+
+  it('SqliteStore waits for another process holding the write lock instead of failing busy', async () => {
+    const store = await openSqliteStore({ path, keyRing })
+    // Another process takes the write lock for 400 ms; our write must wait it out (busy_timeout).
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const db = new (require('better-sqlite3'))(process.argv[1]); db.exec('BEGIN IMMEDIATE');
+         process.stdout.write('locked\\n'); const end = Date.now() + 400; while (Date.now() < end) {}
+         db.exec('COMMIT'); db.close()`,
+        path,
+      ],
+      { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] },
+    )
+    await new Promise((resolve) => holder.stdout.once('data', resolve))
+    const started = Date.now()
+    await store.create(newConnection('acme'), T0)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(100)
+    expect((await store.get('acme'))?.version).toBe(1)
+    await new Promise((resolve) => holder.once('exit', resolve))
+    await store.close()
+  })
+
+  it('defaultDatabasePath puts the file under $XDG_DATA_HOME/zoho-auth', () => {
+    expect(defaultDatabasePath({ XDG_DATA_HOME: '/data', HOME: '/home/u' })).toBe(
+      '/data/zoho-auth/zoho-auth.db',
+    )
+    expect(defaultDatabasePath({ HOME: '/home/u' })).toBe(
+      '/home/u/.local/share/zoho-auth/zoho-auth.db',
+    )
+  })
+})
+
+describe('SqliteStore encryption at rest', () => {
+  it('SqliteStore never writes a token or secret in plain text (file and WAL)', async () => {
+    const store = await openSqliteStore({ path, keyRing })
+    const secrets: string[] = []
+    for (const id of ['acme', 'globex']) {
+      const connection = newConnection(id)
+      secrets.push(connection.refreshToken, connection.accessToken!)
+      const created = await store.create(connection, T0)
+      const accessToken = fakeZohoToken()
+      secrets.push(accessToken)
+      await store.update(id, { accessToken }, created.version, T0 + 1)
+    }
+    const clientSecret = randomBytes(21).toString('hex')
+    const euSecret = randomBytes(21).toString('hex')
+    secrets.push(clientSecret, euSecret)
+    await store.saveClient({ clientId: 'c1', clientSecret, dcSecrets: { eu: euSecret } }, T0)
+
+    const raw = Buffer.concat([readFileSync(path), readFileSync(`${path}-wal`)]).toString('latin1')
+    // The scan can see plain text: the non-secret columns are there.
+    expect(raw).toContain('owner@example.com')
+    for (const secret of secrets) {
+      expect(raw).not.toContain(secret)
+      expect(raw).not.toContain(secret.split('.')[1] ?? secret)
+    }
+    await store.close()
+  })
+
+  it('SqliteStore read with a key that is not in the ring fails with ERR_ENCRYPTION_KEY', async () => {
+    const store = await openSqliteStore({ path, keyRing })
+    await store.create(newConnection('acme'), T0)
+    await store.close()
+    const other = KeyRing.parse(generateEncryptionKey())
+    const wrong = await openSqliteStore({ path, keyRing: other })
+    await expect(wrong.get('acme')).rejects.toMatchObject({
+      code: 'ERR_ENCRYPTION_KEY',
+      reason: 'unknown_key_id',
+      message: `The stored secrets of "acme" were encrypted with key id ${keyRing.primaryKeyId}, which is not in ZOHO_AUTH_ENCRYPTION_KEY (it has ${other.primaryKeyId})`,
+    })
+    await expect(wrong.list()).rejects.toMatchObject({ code: 'ERR_ENCRYPTION_KEY' })
+    await wrong.close()
+  })
+
+  it('SqliteStore refuses a ciphertext moved to another row (the id is associated data)', async () => {
+    const store = await openSqliteStore({ path, keyRing })
+    await store.create(newConnection('acme'), T0)
+    await store.create(newConnection('globex'), T0)
+    const db = new Database(path)
+    db.prepare(
+      `UPDATE connections SET refresh_token_enc =
+         (SELECT refresh_token_enc FROM connections WHERE id = 'acme') WHERE id = 'globex'`,
+    ).run()
+    db.close()
+    await expect(store.get('globex')).rejects.toMatchObject({
+      code: 'ERR_ENCRYPTION_KEY',
+      reason: 'authentication_failed',
+      message: `The stored secrets of "globex" failed authentication under key id ${keyRing.primaryKeyId}: they were altered, or copied from another row`,
+    })
+    await store.close()
+  })
+})
+
+describe('SqliteStore migrations', () => {
+  it('SqliteStore.migrate records version 1 once however often it runs', async () => {
+    const store = await openSqliteStore({ path, keyRing })
+    await store.migrate()
+    await store.close()
+    const again = await openSqliteStore({ path, keyRing })
+    await again.close()
+    const db = new Database(path)
+    expect(db.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([
+      { version: 1, name: 'connections, clients, mints' },
+    ])
+    db.close()
+  })
+
+  it('SqliteStore.migrate refuses a database from a newer zoho-auth', async () => {
+    const store = await openSqliteStore({ path, keyRing })
+    await store.close()
+    const db = new Database(path)
+    db.prepare(`INSERT INTO schema_migrations VALUES (99, 'future', 0)`).run()
+    db.close()
+    await expect(openSqliteStore({ path, keyRing })).rejects.toMatchObject({
+      code: 'ERR_STORE',
+      message: 'The database schema is at version 99, newer than this zoho-auth knows (1)',
+      remedy: 'Upgrade zoho-auth to the version that last wrote this database.',
+    })
+  })
+})
+
+describe('SqliteStore across handles in one process', () => {
+  it('SqliteStore.waitForChange on one handle wakes on a write through another', async () => {
+    const a = await openSqliteStore({ path, keyRing })
+    const b = await openSqliteStore({ path, keyRing })
+    const created = await a.create(newConnection('acme'), T0)
+    const started = Date.now()
+    const waiting = b.waitForChange('acme', 5_000)
+    setTimeout(() => void a.update('acme', { lastError: 'x' }, created.version, T0 + 1), 100)
+    await waiting
+    expect(Date.now() - started).toBeLessThan(2_000)
+    await a.close()
+    await b.close()
+  })
+})
+
+describeCrossProcess('SqliteStore', async () => {
+  const raceDir = mkdtempSync(join(tmpdir(), 'zoho-auth-race-'))
+  const racePath = join(raceDir, 'race.db')
+  return {
+    task: { kind: 'sqlite', path: racePath },
+    key,
+    open: () => openSqliteStore({ path: racePath, keyRing }),
+    appliedMigrations: async () => {
+      const db = new Database(racePath)
+      const { n } = db.prepare('SELECT count(*) AS n FROM schema_migrations').get() as { n: number }
+      db.close()
+      return n
+    },
+    cleanup: async () => rmSync(raceDir, { recursive: true, force: true }),
+  }
+})
