@@ -4,11 +4,25 @@
  * @see https://www.zoho.com/accounts/protocol/oauth/multi-dc.html
  */
 
+/**
+ * Every `location` Zoho puts on callbacks, one per data centre.
+ *
+ * @see https://www.zoho.com/accounts/protocol/oauth/multi-dc.html
+ */
 export const DATA_CENTER_LOCATIONS = ['us', 'eu', 'in', 'au', 'jp', 'ca', 'sa', 'uk', 'cn'] as const
 
-/** A Zoho data centre, by the `location` value Zoho puts on callbacks. */
+/**
+ * A Zoho data centre, by the `location` value Zoho puts on callbacks.
+ *
+ * @see https://www.zoho.com/accounts/protocol/oauth/multi-dc.html
+ */
 export type DataCenterLocation = (typeof DATA_CENTER_LOCATIONS)[number]
 
+/**
+ * One data centre: where its accounts server and its API live.
+ *
+ * @see https://www.zoho.com/accounts/protocol/oauth/multi-dc.html
+ */
 export interface DataCenter {
   location: DataCenterLocation
   /** Origin of the accounts server, without a trailing slash (`https://accounts.zoho.eu`). */
@@ -67,7 +81,11 @@ const ZOHO_DATA_CENTERS: readonly DataCenter[] = [
   },
 ]
 
-/** The set of data centres a client trusts: Zoho's, or an emulator's. */
+/**
+ * The set of data centres a client trusts: Zoho's, or an emulator's.
+ *
+ * @see https://www.zoho.com/accounts/protocol/oauth/multi-dc.html
+ */
 export interface DataCenterTable {
   readonly dataCenters: readonly DataCenter[]
   /** True when this table points at an emulator rather than Zoho. */
@@ -79,6 +97,11 @@ export interface DataCenterTable {
   byApiDomain(apiDomain: string): DataCenter | undefined
 }
 
+/**
+ * True when `value` is one of Zoho's `location` codes.
+ *
+ * @see https://www.zoho.com/accounts/protocol/oauth/multi-dc.html
+ */
 export function isDataCenterLocation(value: string): value is DataCenterLocation {
   return (DATA_CENTER_LOCATIONS as readonly string[]).includes(value)
 }
@@ -110,12 +133,18 @@ function createTable(dataCenters: readonly DataCenter[], emulated: boolean): Dat
   }
 }
 
-/** Zoho's nine production data centres. */
+/**
+ * Zoho's nine production data centres.
+ *
+ * @see https://www.zoho.com/accounts/protocol/oauth/multi-dc.html
+ */
 export const zohoDataCenters: DataCenterTable = createTable(ZOHO_DATA_CENTERS, false)
 
 /**
  * The same nine data centres served by an emulator under one base URL:
  * `{base}/{dc}/accounts` and `{base}/{dc}/api`.
+ *
+ * @see https://www.zoho.com/accounts/protocol/oauth/multi-dc.html
  */
 export function emulatorDataCenters(baseURL: string): DataCenterTable {
   const base = baseURL.replace(/\/+$/, '')
@@ -129,7 +158,11 @@ export function emulatorDataCenters(baseURL: string): DataCenterTable {
   )
 }
 
-/** Zoho's table, or the emulator's when `emulatorURL` is set (`ZOHO_EMULATOR_URL`). */
+/**
+ * Zoho's table, or the emulator's when `emulatorURL` is set (`ZOHO_EMULATOR_URL`).
+ *
+ * @see https://www.zoho.com/accounts/protocol/oauth/multi-dc.html
+ */
 export function dataCenterTable(
   options: { emulatorURL?: string | undefined } = {},
 ): DataCenterTable {

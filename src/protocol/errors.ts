@@ -5,22 +5,70 @@
  */
 import { redact } from './redact.js'
 
+/**
+ * Code of ZohoOAuthError: Zoho answered `{"error": …}`.
+ *
+ * @see https://www.zoho.com/crm/developer/docs/api/v8/oauth-overview.html
+ */
 export const ERR_ZOHO_OAUTH = 'ERR_ZOHO_OAUTH'
+/**
+ * Code of ZohoThrottledError: Zoho's `Access Denied` throttle.
+ *
+ * @see https://www.zoho.com/accounts/protocol/oauth/web-apps/access-token-expiry.html
+ */
 export const ERR_ZOHO_THROTTLED = 'ERR_ZOHO_THROTTLED'
+/**
+ * Code of UnexpectedResponseError: not the JSON Zoho documents.
+ *
+ * @see https://www.zoho.com/crm/developer/docs/api/v8/oauth-overview.html
+ */
 export const ERR_UNEXPECTED_RESPONSE = 'ERR_UNEXPECTED_RESPONSE'
+/**
+ * Code of TransportError: no answer (network failure or timeout).
+ *
+ * @see https://www.zoho.com/crm/developer/docs/api/v8/oauth-overview.html
+ */
 export const ERR_TRANSPORT = 'ERR_TRANSPORT'
+/**
+ * Code of UntrustedAccountsServerError: a callback named a host outside the DC table.
+ *
+ * @see https://www.zoho.com/accounts/protocol/oauth/multi-dc.html
+ */
 export const ERR_UNTRUSTED_ACCOUNTS_SERVER = 'ERR_UNTRUSTED_ACCOUNTS_SERVER'
+/**
+ * Code of CallbackError: the redirect from Zoho could not be accepted.
+ *
+ * @see https://www.zoho.com/accounts/protocol/oauth/web-apps/authorization.html
+ */
 export const ERR_OAUTH_CALLBACK = 'ERR_OAUTH_CALLBACK'
+/**
+ * Code of CredentialFormatError: a pasted credential is malformed.
+ *
+ * @see https://www.zoho.com/accounts/protocol/oauth-setup.html
+ */
 export const ERR_CREDENTIAL_FORMAT = 'ERR_CREDENTIAL_FORMAT'
-/** A request would have sent credentials over plain http:// to a host that is not loopback. */
+/**
+ * A request would have sent credentials over plain http:// to a host that is not loopback.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2
+ */
 export const ERR_INSECURE_URL = 'ERR_INSECURE_URL'
 
+/**
+ * What every ZohoAuthError carries besides its code and message.
+ *
+ * @see https://www.zoho.com/crm/developer/docs/api/v8/oauth-overview.html
+ */
 export interface ZohoAuthErrorOptions {
   remedy: string
   cause?: unknown
 }
 
-/** Base of every error this package throws on purpose. */
+/**
+ * Base of every error this package throws on purpose.
+ *
+ * @see https://www.zoho.com/crm/developer/docs/api/v8/oauth-overview.html
+ */
 export class ZohoAuthError extends Error {
   override name = 'ZohoAuthError'
   readonly code: string
@@ -104,7 +152,11 @@ const OAUTH_ERRORS: Record<string, { meaning: string; remedy: string }> = {
   },
 }
 
-/** The remedy for a raw Zoho `error`, or a generic one for codes Zoho has not documented. */
+/**
+ * The remedy for a raw Zoho `error`, or a generic one for codes Zoho has not documented.
+ *
+ * @see https://www.zoho.com/crm/developer/docs/api/v8/oauth-overview.html
+ */
 export function remedyFor(error: string): string {
   return (
     OAUTH_ERRORS[error]?.remedy ??
@@ -112,6 +164,11 @@ export function remedyFor(error: string): string {
   )
 }
 
+/**
+ * What Zoho's error answer said, and where.
+ *
+ * @see https://www.zoho.com/crm/developer/docs/api/v8/oauth-overview.html
+ */
 export interface ZohoOAuthErrorInit {
   /** Zoho's raw `error` value, e.g. `invalid_code` or `Access Denied`. */
   error: string
@@ -149,7 +206,11 @@ export class ZohoOAuthError extends ZohoAuthError {
   }
 }
 
-/** Zoho's `Access Denied` throttle: too many token requests in the 10-minute window. */
+/**
+ * Zoho's `Access Denied` throttle: too many token requests in the 10-minute window.
+ *
+ * @see https://www.zoho.com/accounts/protocol/oauth/web-apps/access-token-expiry.html
+ */
 export class ZohoThrottledError extends ZohoOAuthError {
   override name = 'ZohoThrottledError'
   constructor(init: ZohoOAuthErrorInit) {
@@ -157,7 +218,11 @@ export class ZohoThrottledError extends ZohoOAuthError {
   }
 }
 
-/** Zoho answered something that is not the JSON it documents (an HTML roadblock, a proxy page). */
+/**
+ * Zoho answered something that is not the JSON it documents (an HTML roadblock, a proxy page).
+ *
+ * @see https://www.zoho.com/crm/developer/docs/api/v8/oauth-overview.html
+ */
 export class UnexpectedResponseError extends ZohoAuthError {
   override name = 'UnexpectedResponseError'
   readonly status: number
@@ -188,7 +253,11 @@ export class UnexpectedResponseError extends ZohoAuthError {
   }
 }
 
-/** The request never got an answer: network failure, refused connection, or timeout. */
+/**
+ * The request never got an answer: network failure, refused connection, or timeout.
+ *
+ * @see https://www.zoho.com/crm/developer/docs/api/v8/oauth-overview.html
+ */
 export class TransportError extends ZohoAuthError {
   override name = 'TransportError'
   readonly timeout: boolean
@@ -209,7 +278,11 @@ export class TransportError extends ZohoAuthError {
   }
 }
 
-/** A callback named an accounts server outside the data-centre table: never send it a secret. */
+/**
+ * A callback named an accounts server outside the data-centre table: never send it a secret.
+ *
+ * @see https://www.zoho.com/accounts/protocol/oauth/multi-dc.html
+ */
 export class UntrustedAccountsServerError extends ZohoAuthError {
   override name = 'UntrustedAccountsServerError'
   readonly accountsServer: string
@@ -227,10 +300,19 @@ export class UntrustedAccountsServerError extends ZohoAuthError {
   }
 }
 
+/**
+ * Why a redirect from Zoho was refused.
+ *
+ * @see https://www.zoho.com/accounts/protocol/oauth/web-apps/authorization.html
+ */
 export type CallbackFailure =
   'access_denied' | 'missing_code' | 'state_mismatch' | 'unknown_location' | 'zoho_error'
 
-/** The OAuth redirect back from Zoho could not be accepted. */
+/**
+ * The OAuth redirect back from Zoho could not be accepted.
+ *
+ * @see https://www.zoho.com/accounts/protocol/oauth/web-apps/authorization.html
+ */
 export class CallbackError extends ZohoAuthError {
   override name = 'CallbackError'
   readonly reason: CallbackFailure
@@ -244,7 +326,11 @@ export class CallbackError extends ZohoAuthError {
   }
 }
 
-/** A pasted credential is malformed (whitespace, quotes, truncated, or the wrong kind of token). */
+/**
+ * A pasted credential is malformed (whitespace, quotes, truncated, or the wrong kind of token).
+ *
+ * @see https://www.zoho.com/accounts/protocol/oauth-setup.html
+ */
 export class CredentialFormatError extends ZohoAuthError {
   override name = 'CredentialFormatError'
   readonly field: string

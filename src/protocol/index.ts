@@ -1,3 +1,8 @@
 export * from './data-centers.js'
 export * from './errors.js'
 export { redact, maskToken } from './redact.js'
+export { DEFAULT_TIMEOUT_MS, assertSecureURL, isLoopbackHost } from './http.js'
+export type { RequestOptions } from './http.js'
+export * from './token-endpoint.js'
+export * from './authorize.js'
+export * from './credentials.js'

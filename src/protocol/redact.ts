@@ -13,14 +13,22 @@ const AUTH_HEADER = /\b(Zoho-oauthtoken|Bearer)\s+[^\s"',;]+/gi
 const SECRET_PARAM =
   /\b(client_secret|refresh_token|access_token|code|code_verifier|device_code|token|password)=([^&\s"']+)/gi
 
-/** Keeps a token's prefix and last four characters, enough to tell two apart in a log. */
+/**
+ * Keeps a token's prefix and last four characters, enough to tell two apart in a log.
+ *
+ * @see https://www.zoho.com/accounts/protocol/oauth/web-server-applications.html
+ */
 export function maskToken(token: string): string {
   const trimmed = token.trim()
   if (trimmed.length <= 8) return '****'
   return `${trimmed.slice(0, 5)}…${trimmed.slice(-4)}`
 }
 
-/** Replaces every token, code and secret found in `text` by a mask. */
+/**
+ * Replaces every token, code and secret found in `text` by a mask.
+ *
+ * @see https://www.zoho.com/accounts/protocol/oauth/web-server-applications.html
+ */
 export function redact(text: string): string {
   return text
     .replace(ZOHO_TOKEN, (_match, prefix: string, _a, b: string) => `${prefix}.…${b.slice(-4)}`)
