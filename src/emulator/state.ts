@@ -82,7 +82,8 @@ export interface DeviceCode {
   scopes: string[]
   offline: boolean
   expiresAt: number
-  lastPollAt: number | undefined
+  /** Last poll per DC: each DC's accounts server paces its own polls. */
+  lastPollAt: Partial<Record<Dc, number>>
   decision: 'pending' | 'approved' | 'denied' | 'used'
   zuid: string | undefined
 }

@@ -81,3 +81,65 @@ export async function selfClientTokens(
   })
   return { client, tokens: body }
 }
+
+export const REDIRECT = 'http://localhost:3001/oauth/callback'
+
+export async function serverClient(
+  emulator: Emulator,
+  options: { dcs?: string[]; dc_secrets?: string[]; type?: string } = {},
+): Promise<Registered> {
+  return (await control(emulator, 'clients', {
+    type: options.type ?? 'server',
+    redirect_uris: [REDIRECT],
+    dcs: options.dcs ?? ['us'],
+    ...(options.dc_secrets ? { dc_secrets: options.dc_secrets } : {}),
+  })) as Json & Registered
+}
+
+/** GET the authorize URL and return the redirect's Location (or the page's status). */
+export async function authorize(
+  emulator: Emulator,
+  dc: string,
+  params: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; location: string; cookie: string; text: string }> {
+  const response = await emulator.fetch(
+    new Request(`${BASE}/${dc}/accounts/oauth/v2/auth?${new URLSearchParams(params)}`, {
+      headers,
+    }),
+  )
+  return {
+    status: response.status,
+    location: response.headers.get('location') ?? '',
+    cookie: (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '',
+    text: await response.text(),
+  }
+}
+
+/** Runs the code flow headlessly and exchanges the code where the callback says. */
+export async function codeFlowTokens(
+  emulator: Emulator,
+  client: Registered,
+  email: string,
+  extra: Record<string, string> = {},
+): Promise<Json> {
+  const { location } = await authorize(emulator, 'us', {
+    client_id: client.client_id,
+    response_type: 'code',
+    redirect_uri: REDIRECT,
+    scope: 'ZohoCRM.users.READ,AaaServer.profile.READ',
+    access_type: 'offline',
+    emulator_login: email,
+    ...extra,
+  })
+  const callback = new URL(location)
+  const dc = callback.searchParams.get('location') ?? ''
+  const { body } = await post(emulator, tokenURL(dc), {
+    grant_type: 'authorization_code',
+    client_id: client.client_id,
+    client_secret: client.dc_secrets?.[dc] ?? client.client_secret,
+    redirect_uri: REDIRECT,
+    code: callback.searchParams.get('code') ?? '',
+  })
+  return body
+}
