@@ -1,0 +1,207 @@
+import { describe, it, expect } from 'vitest'
+import { mintKey } from './budget.js'
+import { harness, TEST_CLIENT } from './test-support.js'
+import { TokenManager } from './manager.js'
+
+const WINDOW = 600_000
+
+describe('TokenManager.createFromCode', () => {
+  it('createFromCode: sends the code to the DC of the user with that DC secret and stores the grant', async () => {
+    const h = harness({
+      client: { ...TEST_CLIENT, dcSecrets: { eu: 'fedcba9876543210fedcba9876543210fedcba9876' } },
+    })
+    const code = h.zoho.newCode()
+    const connection = await h.manager.createFromCode({
+      id: 'acme',
+      code,
+      dc: 'eu',
+      redirectURI: 'http://localhost:3001/oauth/callback',
+      codeVerifier: 'v'.repeat(43),
+    })
+    const request = h.zoho.requests[0]
+    expect(request?.url.origin).toBe('https://accounts.zoho.eu')
+    expect(request?.form.get('client_secret')).toBe('fedcba9876543210fedcba9876543210fedcba9876')
+    expect(request?.form.get('code_verifier')).toBe('v'.repeat(43))
+    expect(connection).toMatchObject({
+      id: 'acme',
+      clientId: TEST_CLIENT.clientId,
+      dc: 'eu',
+      accountsServer: 'https://accounts.zoho.eu',
+      apiDomain: 'https://www.zohoapis.com',
+      scopes: ['ZohoCRM.modules.ALL', 'AaaServer.profile.READ'],
+      zuid: '700000001',
+      email: 'ada@example.com',
+      status: 'active',
+      accessTokenExpiresAt: h.clock.value + 3_600_000,
+    })
+    // The user info call went to the same DC's accounts server.
+    expect(h.zoho.requests[1]?.url.href).toBe('https://accounts.zoho.eu/oauth/user/info')
+    // The exchange's access token is a mint of the new refresh token.
+    expect(
+      await h.store.mintsInWindow(mintKey(connection.refreshToken), h.clock.value, WINDOW),
+    ).toEqual([h.clock.value])
+    // And it is served without another request.
+    expect((await h.manager.getToken('acme')).accessToken).toBe(connection.accessToken)
+    expect(h.zoho.count('refresh_token')).toBe(0)
+    expect(h.events).toEqual([{ type: 'created', connectionId: 'acme' }])
+  })
+
+  it('createFromCode: finds the user through CRM when only CRM users scope is granted', async () => {
+    const h = harness()
+    h.zoho.scope = 'ZohoCRM.modules.ALL,ZohoCRM.users.READ'
+    const connection = await h.manager.createFromCode({ id: 'crm', code: h.zoho.newCode() })
+    const crm = h.zoho.requests.find((r) => r.url.pathname === '/crm/v8/users')
+    expect(crm?.url.href).toBe('https://www.zohoapis.com/crm/v8/users?type=CurrentUser')
+    expect(crm?.headers.get('authorization')).toBe(`Zoho-oauthtoken ${connection.accessToken}`)
+    expect(h.zoho.requests.some((r) => r.url.pathname === '/oauth/user/info')).toBe(false)
+    expect(connection).toMatchObject({ zuid: '700000001', email: 'ada@example.com' })
+  })
+
+  it('createFromCode: with unknown scopes tries both lookups and tolerates failure', async () => {
+    const h = harness()
+    h.zoho.scope = undefined
+    const failing: typeof fetch = async (input, init) => {
+      if (String(input).includes('/oauth/v2/token')) return h.zoho.fetch(input, init)
+      return new Response('{"code":"OAUTH_SCOPE_MISMATCH"}', { status: 401 })
+    }
+    const manager = h.sibling({ fetch: failing })
+    const connection = await manager.createFromCode({ id: 'who', code: h.zoho.newCode() })
+    expect(connection).toMatchObject({ scopes: [], zuid: null, email: null, status: 'active' })
+  })
+
+  it('createFromCode: an existing id without replace fails with ERR_CONNECTION_EXISTS before spending the code', async () => {
+    const h = harness()
+    await h.seed({ id: 'acme', expiresInMs: 60_000 })
+    const code = h.zoho.newCode()
+    await expect(h.manager.createFromCode({ id: 'acme', code })).rejects.toMatchObject({
+      code: 'ERR_CONNECTION_EXISTS',
+      message: 'A connection with id "acme" already exists',
+    })
+    expect(h.zoho.requests).toEqual([])
+    const replaced = await h.manager.createFromCode({ id: 'acme', code, replace: true })
+    expect((await h.manager.getToken('acme')).accessToken).toBe(replaced.accessToken)
+  })
+
+  it("createFromCode: a spent code fails with Zoho's invalid_code and stores nothing", async () => {
+    const h = harness()
+    await expect(
+      h.manager.createFromCode({ id: 'acme', code: h.zoho.newToken() }),
+    ).rejects.toMatchObject({ code: 'ERR_ZOHO_OAUTH', error: 'invalid_code' })
+    expect(await h.manager.get('acme')).toBeNull()
+  })
+
+  it('createFromCode: an unknown DC fails before any request', async () => {
+    const h = harness()
+    await expect(
+      h.manager.createFromCode({ id: 'acme', code: 'x', dc: 'xx' as 'us' }),
+    ).rejects.toMatchObject({ code: 'ERR_UNKNOWN_DATA_CENTER' })
+    expect(h.zoho.requests).toEqual([])
+  })
+
+  it('createFromCode: the 21st grant of one user warns that Zoho evicts the oldest, whose later invalid_code says so', async () => {
+    const h = harness()
+    const created: string[] = []
+    for (let i = 1; i <= 21; i++) {
+      h.clock.advance(1000)
+      created.push((await h.manager.createFromCode({ id: `c${i}`, code: h.zoho.newCode() })).id)
+    }
+    const createdEvents = h.events.filter((e) => e.type === 'created')
+    expect(createdEvents.slice(0, 20).every((e) => !('evicts' in e))).toBe(true)
+    expect(createdEvents[20]).toEqual({ type: 'created', connectionId: 'c21', evicts: ['c1'] })
+    expect(h.events).toContainEqual({
+      type: 'warning',
+      connectionId: 'c1',
+      message:
+        'Zoho evicted the refresh token of "c1": ada@example.com granted this client 20 newer ones (the newest is "c21"); grant access again for "c1" if it is still needed.',
+    })
+    // Zoho deleted it: the next refresh answers invalid_code.
+    const c1 = await h.store.get('c1')
+    h.zoho.validRefreshTokens.delete(c1?.refreshToken ?? '')
+    h.clock.advance(3_600_000)
+    const error = await h.manager.getToken('c1').catch((e: unknown) => e)
+    expect(error).toMatchObject({
+      code: 'ERR_NEEDS_REAUTH',
+      evicted: true,
+      message:
+        'Connection "c1" needs to be authorised again: Zoho evicted this refresh token because the same user granted this client 20 newer ones',
+    })
+    expect(h.events).toContainEqual({
+      type: 'needs_reauth',
+      connectionId: 'c1',
+      reason:
+        'Zoho evicted this refresh token because the same user granted this client 20 newer ones',
+      evicted: true,
+    })
+    // Another process that never saw the warning reaches the same verdict from the store.
+    const c2 = await h.store.get('c2')
+    h.zoho.validRefreshTokens.delete(c2?.refreshToken ?? '')
+    const fresh = new TokenManager({ ...h.options, ownerId: 'process-c' })
+    await expect(fresh.getToken('c2')).rejects.toMatchObject({ evicted: false })
+    await expect(fresh.getToken('c1')).rejects.toMatchObject({ evicted: true })
+  })
+})
+
+describe('TokenManager.importRefreshToken', () => {
+  it('importRefreshToken: validates the token with one counted refresh and stores it', async () => {
+    const h = harness()
+    const refreshToken = h.zoho.newToken()
+    h.zoho.validRefreshTokens.add(refreshToken)
+    const connection = await h.manager.importRefreshToken({
+      id: 'imp',
+      refreshToken: ` ${refreshToken}\n`,
+    })
+    expect(connection).toMatchObject({
+      id: 'imp',
+      refreshToken,
+      zuid: '700000001',
+      status: 'active',
+    })
+    expect(h.zoho.count('refresh_token')).toBe(1)
+    expect(await h.store.mintsInWindow(mintKey(refreshToken), h.clock.value, WINDOW)).toHaveLength(
+      1,
+    )
+  })
+
+  it('importRefreshToken: a dead token fails now with invalid_code, still counted, nothing stored', async () => {
+    const h = harness()
+    const refreshToken = h.zoho.newToken()
+    await expect(h.manager.importRefreshToken({ id: 'imp', refreshToken })).rejects.toMatchObject({
+      code: 'ERR_ZOHO_OAUTH',
+      error: 'invalid_code',
+    })
+    expect(await h.manager.get('imp')).toBeNull()
+    expect(await h.store.mintsInWindow(mintKey(refreshToken), h.clock.value, WINDOW)).toHaveLength(
+      1,
+    )
+  })
+})
+
+describe('TokenManager.revoke', () => {
+  it('revoke: revokes the refresh token at Zoho and keeps the connection as revoked', async () => {
+    const h = harness()
+    const { refreshToken } = await h.seed({ expiresInMs: 30 * 60_000 })
+    await h.manager.getToken('acme')
+    await h.manager.revoke('acme')
+    const revoke = h.zoho.requests.find((r) => r.url.pathname === '/oauth/v2/token/revoke')
+    expect(revoke?.url.searchParams.get('token')).toBe(refreshToken)
+    expect(await h.store.get('acme')).toMatchObject({ status: 'revoked', accessToken: null })
+    await expect(h.manager.getToken('acme')).rejects.toMatchObject({
+      code: 'ERR_CONNECTION_REVOKED',
+      message: 'Connection "acme" was revoked',
+    })
+    expect(h.events).toContainEqual({ type: 'revoked', connectionId: 'acme' })
+    await expect(h.manager.revoke('nope')).rejects.toMatchObject({
+      code: 'ERR_CONNECTION_NOT_FOUND',
+    })
+  })
+})
+
+describe('TokenManager.list', () => {
+  it('list: returns the stored connections', async () => {
+    const h = harness()
+    await h.seed({ id: 'b' })
+    await h.seed({ id: 'a' })
+    expect((await h.manager.list()).map((c) => c.id)).toEqual(['a', 'b'])
+    expect((await h.manager.get('a'))?.id).toBe('a')
+  })
+})
