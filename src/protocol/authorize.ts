@@ -130,7 +130,11 @@ export interface AuthorizationCallback {
   accountsServer: string
 }
 
-/** Options for reading a redirect. */
+/**
+ * Options for reading a redirect: the trusted DC table, and the state this login expects.
+ *
+ * @see https://www.zoho.com/accounts/protocol/oauth/multi-dc.html
+ */
 export interface CallbackOptions {
   dataCenters: DataCenterTable
   /** When set, a callback with any other `state` is refused. */
@@ -253,7 +257,11 @@ export function parseAuthorizationCallback(
   }
 }
 
-/** What an implicit-flow redirect carries. */
+/**
+ * What an implicit-flow redirect carries, with its DC from the trusted table.
+ *
+ * @see https://www.zoho.com/accounts/protocol/oauth/javascript-applications.html
+ */
 export interface ImplicitCallback {
   accessToken: string
   expiresInSeconds: number

@@ -32,10 +32,18 @@ export interface RequestOptions {
   allowInsecureHTTP?: boolean
 }
 
-/** Time allowed for one request to Zoho, connect to last byte. */
+/**
+ * Time allowed for one request to Zoho, connect to last byte.
+ *
+ * @see https://developer.mozilla.org/en-US/docs/Web/API/AbortSignal/timeout_static
+ */
 export const DEFAULT_TIMEOUT_MS = 15_000
 
-/** @internal A request to an accounts server. */
+/**
+ * @internal A request to an accounts server.
+ *
+ * @see https://www.zoho.com/crm/developer/docs/api/v8/oauth-overview.html
+ */
 export interface HttpRequest {
   method: 'GET' | 'POST'
   url: string
@@ -46,14 +54,22 @@ export interface HttpRequest {
   operation: string
 }
 
-/** @internal A raw answer, body read to the end. */
+/**
+ * @internal A raw answer, body read to the end.
+ *
+ * @see https://www.zoho.com/crm/developer/docs/api/v8/oauth-overview.html
+ */
 export interface HttpResponse {
   status: number
   contentType: string | null
   text: string
 }
 
-/** @internal A JSON object answer from Zoho. */
+/**
+ * @internal A JSON object answer from Zoho.
+ *
+ * @see https://www.zoho.com/crm/developer/docs/api/v8/oauth-overview.html
+ */
 export type JSONObject = Record<string, unknown>
 
 /**
@@ -104,6 +120,8 @@ export function assertSecureURL(url: string, allowInsecureHTTP = false): URL {
 /**
  * @internal Sends a request and reads the whole body within the timeout. Network failures and
  * timeouts become TransportError; a caller's abort is rethrown with its own reason.
+ *
+ * @see https://developer.mozilla.org/en-US/docs/Web/API/AbortSignal/any_static
  */
 export async function sendRequest(
   request: HttpRequest,
@@ -154,6 +172,8 @@ export async function sendRequest(
 /**
  * @internal Reads a JSON object out of an answer; HTML (Zoho's roadblock page, a proxy's error
  * page) or anything else that is not a JSON object is an UnexpectedResponseError.
+ *
+ * @see https://www.zoho.com/crm/developer/docs/api/v8/oauth-overview.html
  */
 export function readJSONObject(response: HttpResponse, operation: string): JSONObject {
   let parsed: unknown
@@ -176,6 +196,8 @@ export function readJSONObject(response: HttpResponse, operation: string): JSONO
 /**
  * @internal Throws the OAuth error carried by `body`, whatever the HTTP status: Zoho answers
  * HTTP 200 with {"error": …}, so the status alone must never decide success.
+ *
+ * @see https://www.zoho.com/crm/developer/docs/api/v8/oauth-overview.html
  */
 export function throwIfOAuthError(status: number, body: JSONObject, operation: string): void {
   if (!('error' in body) || body.error === undefined || body.error === null) return
@@ -191,6 +213,8 @@ export function throwIfOAuthError(status: number, body: JSONObject, operation: s
 /**
  * @internal The usual path: send, read JSON, throw Zoho's error if any, and refuse a non-2xx
  * answer that carries no error (a gateway's JSON, say) rather than mistaking it for success.
+ *
+ * @see https://www.zoho.com/crm/developer/docs/api/v8/oauth-overview.html
  */
 export async function requestJSON(
   request: HttpRequest,
