@@ -161,3 +161,8 @@ export function mergeErrors(results) {
   }
   return merged
 }
+
+/** Distinct access tokens handed out across all children (they report short hashes). */
+export function distinctTokens(results) {
+  return new Set(results.flatMap((result) => result.tokens ?? [])).size
+}

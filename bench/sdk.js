@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
   control,
+  distinctTokens,
   freshGrant,
   mergeErrors,
   releaseAndCollect,
@@ -89,9 +90,38 @@ export async function sdkBurst(base, { processes, perProcess, call = 'token', tt
     failed: sum(results.map((r) => r.failed ?? perProcess)),
     errors: mergeErrors(results),
     elapsedMs: Math.max(...results.map((r) => r.elapsedMs ?? 0)),
-    distinctTokens: call === 'users' ? undefined : sum(results.map((r) => r.distinctTokens ?? 0)),
+    distinctTokens: call === 'users' ? undefined : distinctTokens(results),
     expiredBySDKClock: results.every((r) => r.expiredBySDKClock),
     lateInit,
+    store: inspectStoreFile(storeFile),
+  }
+}
+
+/**
+ * `processes` SDK processes starting at the same instant on an empty FileStore (a first deploy,
+ * or a restart after the file was cleared): how many refreshes, and how many rows the file ends with.
+ */
+export async function sdkColdStart(base, { processes }) {
+  const grant = await freshGrant(base)
+  await control(base, 'POST', 'settings', { access_token_ttl: 3600 })
+  const storeFile = join(mkdtempSync(join(tmpdir(), 'zoho-sdk-bench-')), 'sdk_tokens.csv')
+  const configs = Array.from({ length: processes }, () => ({
+    base,
+    ...grant,
+    storeFile,
+    mode: 'cold',
+  }))
+  const started = await runTogether(child, configs, { timeoutMs: 120_000 })
+  if (started.fatal) return { fatal: started.fatal }
+  await control(base, 'POST', 'stats/reset')
+  const results = await releaseAndCollect(started.children, Date.now() + 300)
+  const stats = await tokenStats(base)
+  return {
+    ...stats,
+    calls: processes,
+    ok: sum(results.map((r) => r.ok ?? 0)),
+    failed: sum(results.map((r) => r.failed ?? 1)),
+    errors: mergeErrors(results),
     store: inspectStoreFile(storeFile),
   }
 }

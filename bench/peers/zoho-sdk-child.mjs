@@ -5,7 +5,8 @@
 //   child → parent: {"ready":true, "expiresAt":ms}   after Initializer.initialize()
 //   parent → child (stdin): {"startAt":ms}           everyone fires at the same instant
 //   child → parent: {"done":true, ...results}
-// mode "prime" initialises (which refreshes, since the store has no row yet) and exits.
+// mode "prime" initialises (which refreshes, since the store has no row yet) and exits;
+// mode "cold" waits for the start signal first, then initialises (several first starts at once).
 //
 // How the SDK is pointed at the emulator (read from its dist/, not guessed):
 // - `new Environment(url, accountsUrl, fileUploadUrl)` (routes/dc/environment.js). API calls go to
@@ -18,11 +19,15 @@
 // - Expiry: FileStore keeps `expiry_time` as epoch ms; getToken() refreshes when
 //   expiry - Date.now() < 5000 (oauth_token.js getTokenExpiry). There is no single-flight and no
 //   lock: each concurrent getToken() that sees an expired token sends its own refresh request.
+import { createHash } from 'node:crypto'
 import { createRequire } from 'node:module'
 
 const require = createRequire(import.meta.url)
 const sdk = require('@zohocrm/typescript-sdk-8.0')
 const usersModule = require('@zohocrm/typescript-sdk-8.0/dist/core/com/zoho/crm/api/users/users_operations.js')
+
+// Tokens never leave a child; a short hash lets the parent count distinct tokens across processes.
+const fingerprint = (token) => createHash('sha256').update(String(token)).digest('hex').slice(0, 16)
 
 const config = JSON.parse(process.argv[2] ?? '{}')
 
@@ -91,7 +96,21 @@ function waitForStart() {
   })
 }
 
+async function sleepUntil(startAt) {
+  const delay = startAt - Date.now()
+  if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay))
+}
+
 async function main() {
+  if (config.mode === 'cold') {
+    // First start of several processes on an empty FileStore: all initialise at once.
+    send({ ready: true })
+    await sleepUntil(await waitForStart())
+    const began = Date.now()
+    const token = await initialize()
+    send({ done: true, ok: 1, failed: 0, began, ended: Date.now(), id: token.getId() })
+    return
+  }
   const token = await initialize()
   const expiresAt = Number(token.getExpiresIn())
   if (config.mode === 'prime') {
@@ -99,9 +118,7 @@ async function main() {
     return
   }
   send({ ready: true, expiresAt })
-  const startAt = await waitForStart()
-  const delay = startAt - Date.now()
-  if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay))
+  await sleepUntil(await waitForStart())
   const expiredBySDKClock = Number(token.getExpiresIn()) - Date.now() < 5000
   const started = performance.now()
   const settled = await Promise.allSettled(Array.from({ length: config.n }, () => oneCall(token)))
@@ -112,15 +129,15 @@ async function main() {
   for (const result of settled) {
     if (result.status === 'fulfilled') {
       ok += 1
-      tokens.add(result.value)
+      tokens.add(fingerprint(result.value))
     } else {
       const key = describeError(result.reason)
       errors[key] = (errors[key] ?? 0) + 1
     }
   }
   // getUsers does not hand the token back, so distinct tokens are only known for 'token' calls.
-  const distinctTokens = config.call === 'users' ? undefined : tokens.size
-  send({ done: true, ok, failed: config.n - ok, errors, distinctTokens, elapsedMs, expiredBySDKClock })
+  const distinct = config.call === 'users' ? undefined : [...tokens]
+  send({ done: true, ok, failed: config.n - ok, errors, tokens: distinct, elapsedMs, expiredBySDKClock })
 }
 
 main().then(
