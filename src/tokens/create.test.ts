@@ -162,12 +162,20 @@ describe('TokenManager.importRefreshToken', () => {
     )
   })
 
+  it('importRefreshToken: a mangled paste fails before any request', async () => {
+    const h = harness()
+    await expect(
+      h.manager.importRefreshToken({ id: 'imp', refreshToken: `Bearer ${h.zoho.newToken()}` }),
+    ).rejects.toMatchObject({ code: 'ERR_CREDENTIAL_FORMAT' })
+    expect(h.zoho.requests).toEqual([])
+  })
+
   it('importRefreshToken: a dead token fails now with invalid_code, still counted, nothing stored', async () => {
     const h = harness()
     const refreshToken = h.zoho.newToken()
     await expect(h.manager.importRefreshToken({ id: 'imp', refreshToken })).rejects.toMatchObject({
-      code: 'ERR_ZOHO_OAUTH',
-      error: 'invalid_code',
+      code: 'ERR_CREDENTIAL_FORMAT',
+      message: 'Zoho rejected the refresh token although it is well-formed',
     })
     expect(await h.manager.get('imp')).toBeNull()
     expect(await h.store.mintsInWindow(mintKey(refreshToken), h.clock.value, WINDOW)).toHaveLength(

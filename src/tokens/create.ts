@@ -3,13 +3,14 @@
  * user granted it, store it, and warn when Zoho's 20-refresh-token limit evicts an older one.
  */
 import {
+  checkRefreshToken,
   exchangeAuthorizationCode,
   fetchUserInfo,
   refreshAccessToken,
-} from '../protocol/token-endpoint.js'
+  ZohoOAuthError,
+} from '../protocol/index.js'
 import { requestJSON } from '../protocol/http.js'
-import type { DataCenter, DataCenterLocation } from '../protocol/data-centers.js'
-import type { TokenSet } from '../protocol/token-endpoint.js'
+import type { DataCenter, DataCenterLocation, TokenSet } from '../protocol/index.js'
 import type { Connection } from '../stores/store.js'
 import { canReadCRMUser, canReadUserInfo, evictedConnections } from './connection.js'
 import type { ManagerContext } from './context.js'
@@ -88,20 +89,30 @@ export async function importRefreshToken(
   ctx: ManagerContext,
   input: ImportRefreshTokenInput,
 ): Promise<Connection> {
+  // A pasted token with quotes, a `Bearer ` prefix or cut short fails before any request.
+  const refreshToken = checkRefreshToken(input.refreshToken)
   const grant = await prepare(ctx, input)
-  const refreshToken = input.refreshToken.trim()
   const sentAt = ctx.now()
   // Validated now with one refresh (a mint, counted first) so a bad token fails here, not later.
   await ctx.budget.record(refreshToken, sentAt)
-  const tokens = await refreshAccessToken(
-    {
-      accountsServer: grant.dataCenter.accountsServer,
-      clientId: grant.client.clientId,
-      clientSecret: grant.clientSecret,
-      refreshToken,
-    },
-    ctx.request,
-  )
+  let tokens: TokenSet
+  try {
+    tokens = await refreshAccessToken(
+      {
+        accountsServer: grant.dataCenter.accountsServer,
+        clientId: grant.client.clientId,
+        clientSecret: grant.clientSecret,
+        refreshToken,
+      },
+      ctx.request,
+    )
+  } catch (error) {
+    // An access token or grant code looks exactly like a refresh token; say so.
+    if (error instanceof ZohoOAuthError && error.error === 'invalid_code') {
+      checkRefreshToken(refreshToken, { rejectedByZoho: true })
+    }
+    throw error
+  }
   return store(ctx, input, grant, tokens, refreshToken, sentAt)
 }
 

@@ -3,8 +3,7 @@
  * each connection once however many callers and processes ask, and never sends a token request
  * Zoho would throttle. See DESIGN.md, "How a token is served".
  */
-import { ZohoOAuthError } from '../protocol/errors.js'
-import { revokeToken } from '../protocol/token-endpoint.js'
+import { revokeToken, ZohoOAuthError } from '../protocol/index.js'
 import type { Connection } from '../stores/store.js'
 import { ManagerContext } from './context.js'
 import { createFromCode, importRefreshToken } from './create.js'

@@ -3,15 +3,15 @@
  * connection across processes (the store's), budget checked and the mint recorded before the
  * request, bounded jittered retries, and a compare-and-set write so a stalled holder loses.
  */
-import { refreshAccessToken } from '../protocol/token-endpoint.js'
-import type { TokenSet } from '../protocol/token-endpoint.js'
 import {
+  redact,
+  refreshAccessToken,
   TransportError,
   UnexpectedResponseError,
   ZohoOAuthError,
   ZohoThrottledError,
-} from '../protocol/errors.js'
-import { redact } from '../protocol/redact.js'
+} from '../protocol/index.js'
+import type { TokenSet } from '../protocol/index.js'
 import type { Connection } from '../stores/store.js'
 import type { RefreshPriority } from './budget.js'
 import { isEvicted, needsRefresh, validToken } from './connection.js'
