@@ -1,0 +1,73 @@
+import { describe, it, expect } from 'vitest'
+import { createEmulator } from './app.js'
+import { control, post, selfClientTokens, tokenURL } from './test-kit.js'
+
+const refreshParams = { grant_type: 'refresh_token', client_id: 'x', client_secret: 'y' }
+
+describe('POST __emulator/faults', () => {
+  it('injects a status and body for count requests, then stops', async () => {
+    const emulator = createEmulator({ seed: 100 })
+    const { id } = await control(emulator, 'faults', {
+      path: '/oauth/v2/token',
+      status: 503,
+      body: '{"error":"busy"}',
+      count: 2,
+    })
+    expect(id).toBe('1')
+    for (let i = 0; i < 2; i++) {
+      expect(await post(emulator, tokenURL('us'), refreshParams)).toEqual({
+        status: 503,
+        body: { error: 'busy' },
+      })
+    }
+    expect((await post(emulator, tokenURL('us'), refreshParams)).body).toEqual({
+      error: 'invalid_client',
+    })
+  })
+
+  it('limits a fault to one DC and serves the HTML roadblock with 200', async () => {
+    const emulator = createEmulator({ seed: 101 })
+    await control(emulator, 'faults', { path: '/oauth/v2/token', dc: 'eu', roadblock: true })
+    const response = await emulator.fetch(
+      new Request(tokenURL('eu'), { method: 'POST', body: new URLSearchParams(refreshParams) }),
+    )
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toContain('text/html')
+    expect((await post(emulator, tokenURL('us'), refreshParams)).body).toEqual({
+      error: 'invalid_client',
+    })
+  })
+
+  it('drops the connection: in-process fetch rejects like a network failure', async () => {
+    const emulator = createEmulator({ seed: 102 })
+    await control(emulator, 'faults', { path: '/oauth/v2/token', drop: true })
+    await expect(post(emulator, tokenURL('us'), refreshParams)).rejects.toThrow('fetch failed')
+  })
+
+  it('adds latency and then answers normally', async () => {
+    const emulator = createEmulator({ seed: 103 })
+    const { client, tokens } = await selfClientTokens(emulator)
+    await control(emulator, 'faults', { path: '/oauth/v2/token', latency_ms: 50, count: 1 })
+    const started = performance.now()
+    const { body } = await post(emulator, tokenURL('us'), {
+      grant_type: 'refresh_token',
+      client_id: client.client_id,
+      client_secret: client.client_secret,
+      refresh_token: String(tokens.refresh_token),
+    })
+    expect(performance.now() - started).toBeGreaterThanOrEqual(45)
+    expect(body.access_token).toBeDefined()
+  })
+
+  it('lists faults with GET and clears them with DELETE', async () => {
+    const emulator = createEmulator({ seed: 104 })
+    await control(emulator, 'faults', { path: '/oauth', status: 500, probability: 0.5 })
+    const listed = (await control(emulator, 'faults')) as { faults: { path: string }[] }
+    expect(listed.faults.map((f) => f.path)).toEqual(['/oauth'])
+    await control(emulator, 'faults', undefined, 'DELETE')
+    expect(await control(emulator, 'faults')).toEqual({ faults: [] })
+    expect(await control(emulator, 'faults', { status: 'x' })).toEqual({
+      error: '"status" must be a non-negative number',
+    })
+  })
+})
