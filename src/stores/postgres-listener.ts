@@ -45,12 +45,15 @@ export class PostgresListener {
     this.#events.on(RESET, wake)
     try {
       if (this.#client === null && !this.#closed) {
-        const before = await state()
-        const listening = await this.#listen().then(
-          () => true,
-          () => false,
-        )
-        if (listening && !woken && (await state()) !== before) wake()
+        // Not awaited: a slow connect (a busy pool) must not hold the caller past its timeout.
+        void (async (): Promise<void> => {
+          const before = await state()
+          const listening = await this.#listen().then(
+            () => true,
+            () => false,
+          )
+          if (listening && !woken && (await state()) !== before) wake()
+        })()
       }
       await woke
     } finally {

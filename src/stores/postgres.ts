@@ -34,7 +34,10 @@ import type {
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:5432/db`; or pass `pool`. */
   connectionString?: string
-  /** An existing pool to use (the store will not end it on close). */
+  /**
+   * An existing pool to use (the store will not end it on close). Once `waitForChange` is used
+   * the store keeps one of its connections for LISTEN, so give it `max` of at least 2.
+   */
   pool?: PgPool
   keyRing: KeyRing
   /**
