@@ -1,5 +1,6 @@
 import type { Command } from '../command.js'
 import { connectionsCommand } from './connections.js'
+import { emulatorCommand } from './emulator.js'
 import { exchangeCommand } from './exchange.js'
 import { importCommand } from './import.js'
 import { tokenCommand } from './token.js'
@@ -10,4 +11,5 @@ export const commands: Command[] = [
   importCommand,
   tokenCommand,
   connectionsCommand,
+  emulatorCommand,
 ]
