@@ -16,6 +16,11 @@ function errorSummary(errors) {
     .join('; ')
 }
 
+function describeStore(store) {
+  const header = store.headerIntact ? '' : ', **CSV header lost**'
+  return `${store.rows} row(s), ${store.duplicateRows} duplicate(s)${header}`
+}
+
 function burstRow(row) {
   if (row.skipped) return `| ${row.label} | skipped | | | | ${row.skipped} |`
   if (row.fatal && row.calls === undefined)
@@ -24,16 +29,18 @@ function burstRow(row) {
   if (row.expiredByClientClock === false || row.expiredBySDKClock === false)
     notes.push('⚠ token was not expired at start')
   if (row.lateInit) notes.push('⚠ a child initialised after expiry')
-  if (row.store) {
+  if (row.store) notes.push(`FileStore after run: ${describeStore(row.store)}`)
+  if (row.trials) {
     notes.push(
-      `FileStore after run: ${row.store.rows} row(s), ${row.store.distinctIds} id(s), ${row.store.duplicateRows} duplicate row(s)`,
+      `${row.trials.length} trials; per trial: ` +
+        row.trials.map((t) => `${t.refreshes} refreshes → ${describeStore(t)}`).join(' · '),
     )
   }
   if (row.distinctTokens !== undefined)
     notes.push(`${row.distinctTokens} distinct access token(s) handed out`)
   const errors = errorSummary(row.errors)
   if (errors) notes.push(`errors: ${errors}`)
-  return `| ${row.label} | **${fmt(row.refreshes)}** | ${fmt(row.throttled)} | ${fmt(row.ok)} / ${fmt(row.failed)} | ${fmt(row.elapsedMs)} ms | ${notes.join('; ')} |`
+  return `| ${row.label} | **${fmt(row.refreshes)}** | ${fmt(row.throttled)} | ${fmt(row.ok)} / ${fmt(row.failed)} | ${row.elapsedMs === undefined ? '—' : `${fmt(row.elapsedMs)} ms`} | ${notes.join('; ')} |`
 }
 
 export function renderReport({ rows, startedAt, sdkVersion, burst, perProcess, processes }) {
@@ -90,7 +97,7 @@ export function renderReport({ rows, startedAt, sdkVersion, burst, perProcess, p
     "## The peer: Zoho's official TypeScript SDK",
     '',
     `\`@zohocrm/typescript-sdk-8.0\` ${sdkVersion ?? '(not installed)'}, installed only into bench/peers.`,
-    'It is pointed at the emulator with `new Environment(`{base}/us/api`, `{base}/us/accounts/oauth/v2/token`, …)`:',
+    "It is pointed at the emulator with `new Environment('{base}/us/api', '{base}/us/accounts/oauth/v2/token', …)`:",
     'the SDK POSTs refreshes to the accounts URL as given (its own US value is the full',
     '`https://accounts.zoho.com/oauth/v2/token`), and after a token response it only swaps environments when',
     "`api_domain` is one of Zoho's hosts, so the custom environment stays. Each process initialises with an",
@@ -100,6 +107,14 @@ export function renderReport({ rows, startedAt, sdkVersion, burst, perProcess, p
     'it has no single-flight and no lock, so every concurrent caller that sees the expired token sends its own',
     'refresh request, and each successful one also rewrites the CSV (and, with the default `findUser`, calls',
     '`/crm/v8/users?type=CurrentUser`). It has no in-memory store: FileStore (CSV) or DBStore (MySQL) only.',
+    'Past the 10th mint Zoho answers `Access Denied` for the rest of the 10-minute window, so in the SDK rows every',
+    'caller beyond the first few fails, and so does every refresh until the window ends.',
+    '',
+    'The FileStore rewrites the whole CSV on every save (read, edit, `writeFileSync`) with no lock. The expiry',
+    'bursts start from a file that already holds the row, so saves update it in place; the first-start row has',
+    'several processes initialise on an empty file at once, where each refreshes and the last writer wins — a',
+    'reader that catches a half-written file can write it back without its header line, after which the SDK',
+    'treats the first token row as the header and finds no token.',
     '',
   )
   return lines.join('\n')

@@ -1,7 +1,8 @@
 // `npm run bench`: starts the emulator, runs every scenario against it and writes
 // docs/benchmarks.md. Knobs (for a quick smoke run): BENCH_BURST (calls in the 1-process burst,
 // default 1000), BENCH_PER_PROCESS (default 250), BENCH_PROCESSES (default 4), BENCH_HOT_MS,
-// BENCH_ONLY (comma list of scenario keys), BENCH_OUT (report path), TEST_DATABASE_URL.
+// BENCH_ONLY (comma list of scenario keys), BENCH_OUT (report path), BENCH_JSON (raw results
+// path), BENCH_TTL (access-token life in our bursts, s), TEST_DATABASE_URL.
 import { writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -18,6 +19,7 @@ const perProcess = Number(env.BENCH_PER_PROCESS ?? 250)
 const processes = Number(env.BENCH_PROCESSES ?? 4)
 const only = env.BENCH_ONLY ? new Set(env.BENCH_ONLY.split(',')) : null
 const out = env.BENCH_OUT ?? join(root, 'docs', 'benchmarks.md')
+const ttlSeconds = Number(env.BENCH_TTL ?? 8)
 const databaseURL = env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 
 async function postgresReachable(url) {
@@ -66,14 +68,14 @@ async function main() {
     const push = (row) => row && rows.push(row)
     push(
       await attempt('ours-memory', `ours, 1 process × ${burst}, memory store`, () =>
-        oursBurst(base, { store: 'memory', processes: 1, perProcess: burst }),
+        oursBurst(base, { store: 'memory', processes: 1, perProcess: burst, ttlSeconds }),
       ),
     )
     push(
       await attempt(
         'ours-sqlite',
         `ours, ${processes} processes × ${perProcess}, one SQLite file`,
-        () => oursBurst(base, { store: 'sqlite', processes, perProcess }),
+        () => oursBurst(base, { store: 'sqlite', processes, perProcess, ttlSeconds }),
       ),
     )
     push(
@@ -82,7 +84,13 @@ async function main() {
         `ours, ${processes} processes × ${perProcess}, PostgreSQL`,
         async () =>
           (await postgresReachable(databaseURL))
-            ? oursBurst(base, { store: 'postgres', processes, perProcess, url: databaseURL })
+            ? oursBurst(base, {
+                store: 'postgres',
+                processes,
+                perProcess,
+                url: databaseURL,
+                ttlSeconds,
+              })
             : { skipped: `PostgreSQL unreachable at ${databaseURL.replace(/\/\/[^@]*@/, '//…@')}` },
       ),
     )
@@ -115,7 +123,7 @@ async function main() {
     push(
       await attempt(
         'sdk-cold',
-        `Zoho SDK, ${processes} processes first start on an empty FileStore`,
+        `Zoho SDK, ${processes} processes first start together on an empty FileStore (3 trials)`,
         async () => {
           sdkVersion = ensurePeers()
           return sdkColdStart(base, { processes })
@@ -132,6 +140,7 @@ async function main() {
   }
   const report = renderReport({ rows, startedAt, sdkVersion, burst, perProcess, processes })
   writeFileSync(out, report)
+  if (env.BENCH_JSON) writeFileSync(env.BENCH_JSON, JSON.stringify(rows, null, 2))
   console.log(`wrote ${out}`)
 }
 

@@ -38,17 +38,21 @@ export function ensurePeers() {
   return JSON.parse(readFileSync(manifest, 'utf8')).version
 }
 
-/** The SDK's FileStore is a CSV: header line, then one row per token. */
+/**
+ * The SDK's FileStore is a CSV: a header line, then one row per token. Concurrent writers can
+ * lose the header (a reader sees a half-written file and writes back without it), so check it.
+ */
 function inspectStoreFile(file) {
   const lines = readFileSync(file, 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '')
-  const rows = lines.slice(1).map((line) => line.split(','))
-  const ids = rows.map((row) => row[0])
+  const headerIntact = lines[0]?.startsWith('id,user_mail,') ?? false
+  const rows = (headerIntact ? lines.slice(1) : lines).map((line) => line.split(','))
   const refreshTokens = rows.map((row) => row[4])
   return {
+    headerIntact,
     rows: rows.length,
-    distinctIds: new Set(ids).size,
+    distinctIds: new Set(rows.map((row) => row[0])).size,
     duplicateRows: rows.length - new Set(refreshTokens).size,
   }
 }
@@ -99,29 +103,35 @@ export async function sdkBurst(base, { processes, perProcess, call = 'token', tt
 
 /**
  * `processes` SDK processes starting at the same instant on an empty FileStore (a first deploy,
- * or a restart after the file was cleared): how many refreshes, and how many rows the file ends with.
+ * or a restart after the file was cleared), `trials` times: refreshes per trial, and what the
+ * file looks like afterwards (rows, duplicates, whether the CSV header survived).
  */
-export async function sdkColdStart(base, { processes }) {
-  const grant = await freshGrant(base)
+export async function sdkColdStart(base, { processes, trials = 3 }) {
   await control(base, 'POST', 'settings', { access_token_ttl: 3600 })
-  const storeFile = join(mkdtempSync(join(tmpdir(), 'zoho-sdk-bench-')), 'sdk_tokens.csv')
-  const configs = Array.from({ length: processes }, () => ({
-    base,
-    ...grant,
-    storeFile,
-    mode: 'cold',
-  }))
-  const started = await runTogether(child, configs, { timeoutMs: 120_000 })
-  if (started.fatal) return { fatal: started.fatal }
-  await control(base, 'POST', 'stats/reset')
-  const results = await releaseAndCollect(started.children, Date.now() + 300)
-  const stats = await tokenStats(base)
+  const outcomes = []
+  for (let trial = 0; trial < trials; trial += 1) {
+    const grant = await freshGrant(base)
+    const storeFile = join(mkdtempSync(join(tmpdir(), 'zoho-sdk-bench-')), 'sdk_tokens.csv')
+    const configs = Array.from({ length: processes }, () => ({
+      base,
+      ...grant,
+      storeFile,
+      mode: 'cold',
+    }))
+    const started = await runTogether(child, configs, { timeoutMs: 120_000 })
+    if (started.fatal) return { fatal: started.fatal }
+    await control(base, 'POST', 'stats/reset')
+    const results = await releaseAndCollect(started.children, Date.now() + 300)
+    outcomes.push({ ...(await tokenStats(base)), results, store: inspectStoreFile(storeFile) })
+  }
+  const all = outcomes.flatMap((outcome) => outcome.results)
   return {
-    ...stats,
-    calls: processes,
-    ok: sum(results.map((r) => r.ok ?? 0)),
-    failed: sum(results.map((r) => r.failed ?? 1)),
-    errors: mergeErrors(results),
-    store: inspectStoreFile(storeFile),
+    refreshes: sum(outcomes.map((o) => o.refreshes)),
+    throttled: sum(outcomes.map((o) => o.throttled)),
+    calls: processes * trials,
+    ok: sum(all.map((r) => r.ok ?? 0)),
+    failed: sum(all.map((r) => r.failed ?? 1)),
+    errors: mergeErrors(all),
+    trials: outcomes.map((o) => ({ refreshes: o.refreshes, ...o.store })),
   }
 }
