@@ -7,12 +7,13 @@ import { registerApiRoutes } from './api/index.js'
 import { createClock } from './clock.js'
 import type { EmulatorContext } from './context.js'
 import { INPUT_ERRORS, registerControlRoutes } from './control/index.js'
-import { isDc } from './dcs.js'
+import { DCS, isDc } from './dcs.js'
 import { seedDemo, type DemoData } from './demo.js'
 import { DroppedConnection, createFaults, faultMiddleware } from './faults.js'
 import { createRandom } from './random.js'
 import { registerAuthorizeRoutes } from './routes/authorize.js'
 import { registerDeviceRoutes } from './routes/device.js'
+import { baseOf } from './http.js'
 import { registerInfoRoutes } from './routes/info.js'
 import { registerTokenRoutes } from './routes/token.js'
 import { DEFAULT_SETTINGS, mergeSettings, type EmulatorSettings } from './settings.js'
@@ -88,6 +89,16 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   registerDeviceRoutes(app, ctx)
   registerInfoRoutes(app, ctx)
   registerApiRoutes(app, ctx)
+  // A landing answer for people who open the base URL in a browser.
+  app.get('/', (c) =>
+    c.json({
+      name: 'Zoho emulator',
+      accounts: `${baseOf(c)}/{dc}/accounts`,
+      api: `${baseOf(c)}/{dc}/api`,
+      control: `${baseOf(c)}/__emulator/`,
+      dcs: DCS,
+    }),
+  )
 
   return {
     app,

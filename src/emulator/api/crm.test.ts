@@ -90,3 +90,17 @@ describe('GET /crm/v8/users?type=CurrentUser', () => {
     expect(emulator.stats().api).toBe(3)
   })
 })
+
+describe('CRM unknown paths', () => {
+  it('answers 404 INVALID_URL_PATTERN', async () => {
+    const emulator = createEmulator()
+    const response = await emulator.fetch(new Request(`${BASE}/us/api/crm/v8/Nope`))
+    expect(response.status).toBe(404)
+    expect(await response.json()).toEqual({
+      code: 'INVALID_URL_PATTERN',
+      details: {},
+      message: 'Please check if the URL trying to access is a correct one',
+      status: 'error',
+    })
+  })
+})

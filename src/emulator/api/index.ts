@@ -4,8 +4,17 @@
  */
 import type { Hono } from 'hono'
 import type { EmulatorContext } from '../context.js'
-import { registerCrmRoutes } from './crm.js'
+import { crmError, registerCrmRoutes } from './crm.js'
 
 export function registerApiRoutes(app: Hono, ctx: EmulatorContext): void {
   registerCrmRoutes(app, ctx)
+  // CRM answers a path it does not know with INVALID_URL_PATTERN, not an HTML 404.
+  app.all('/:dc/api/crm/*', (c) =>
+    crmError(
+      c,
+      404,
+      'INVALID_URL_PATTERN',
+      'Please check if the URL trying to access is a correct one',
+    ),
+  )
 }
