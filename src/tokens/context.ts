@@ -13,12 +13,19 @@ import {
   toAccessToken,
   ZOHO_MAX_REFRESH_TOKENS,
 } from './connection.js'
-import { ClientNotConfiguredError } from './errors.js'
+import {
+  ClientNotConfiguredError,
+  ConnectionNotFoundError,
+  ConnectionRevokedError,
+  NeedsReauthError,
+} from './errors.js'
 import { Emitter } from './events.js'
 import type { AccessToken, OAuthClient, TokenEvent, TokenManagerOptions } from './types.js'
 
 export interface CacheEntry {
   token: AccessToken
+  /** The same resolved promise for every hot-path hit: no allocation per call. */
+  resolved: Promise<AccessToken>
   /** From here on the token is served while a background refresh runs. */
   refreshAt: number
 }
@@ -74,14 +81,33 @@ export class ManagerContext {
 
   /** Caches a token; `lifetimeMs` is known exactly when we minted it ourselves. */
   remember(token: AccessToken, lifetimeMs: number): void {
-    const margin = refreshMargin(this.refreshMarginMs, lifetimeMs)
-    this.cache.set(token.connectionId, { token, refreshAt: token.expiresAt - margin })
+    this.cacheToken(token, token.expiresAt - refreshMargin(this.refreshMarginMs, lifetimeMs))
+  }
+
+  cacheToken(token: AccessToken, refreshAt: number): void {
+    const entry = this.cache.get(token.connectionId)
+    const resolved = entry?.token === token ? entry.resolved : Promise.resolve(token)
+    this.cache.set(token.connectionId, { token, resolved, refreshAt })
   }
 
   rememberStored(connection: Connection): AccessToken {
     const token = toAccessToken(connection)
     this.remember(token, storedLifetime(connection))
     return token
+  }
+
+  /** The store's row, or the typed error that says why it serves no token. */
+  async read(id: string): Promise<Connection> {
+    const connection = await this.store.get(id)
+    if (connection === null) throw new ConnectionNotFoundError(id)
+    if (connection.status === 'revoked') throw new ConnectionRevokedError(id)
+    if (connection.status === 'needs_reauth') {
+      // Evicted: we warned about it, or the reason we stored says so.
+      const evicted =
+        this.evictionWarned.has(id) || (connection.lastError ?? '').includes('evicted')
+      throw new NeedsReauthError({ connectionId: id, evicted })
+    }
+    return connection
   }
 
   /**

@@ -141,6 +141,21 @@ describe('TokenManager.createFromCode', () => {
   })
 })
 
+describe('TokenManager eviction accounting', () => {
+  it("createFromCode: revoked grants of the same user do not count towards Zoho's 20", async () => {
+    const h = harness()
+    for (let i = 1; i <= 20; i++) {
+      h.clock.advance(1000)
+      await h.manager.createFromCode({ id: `c${i}`, code: h.zoho.newCode() })
+    }
+    await h.manager.revoke('c5')
+    h.clock.advance(1000)
+    await h.manager.createFromCode({ id: 'c21', code: h.zoho.newCode() })
+    expect(h.events.filter((e) => e.type === 'warning')).toEqual([])
+    expect(h.events.at(-1)).toEqual({ type: 'created', connectionId: 'c21' })
+  })
+})
+
 describe('TokenManager.importRefreshToken', () => {
   it('importRefreshToken: validates the token with one counted refresh and stores it', async () => {
     const h = harness()

@@ -171,9 +171,9 @@ async function store(
 /** Zoho keeps 20 refresh tokens per user per client; the 21st grant silently deletes the oldest. */
 async function warnEvictions(ctx: ManagerContext, created: Connection): Promise<string[]> {
   if (created.zuid === null) return []
-  const evicted = evictedConnections(created, await ctx.store.list(), ctx.maxRefreshTokens).filter(
-    (c) => c.status === 'active' && c.id !== created.id,
-  )
+  // Revoked and re-auth grants no longer hold one of Zoho's 20 slots.
+  const holding = (await ctx.store.list()).filter((c) => c.status === 'active')
+  const evicted = evictedConnections(created, holding, ctx.maxRefreshTokens)
   for (const connection of evicted) {
     ctx.evictionWarned.add(connection.id)
     ctx.events.emit({

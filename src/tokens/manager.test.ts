@@ -30,6 +30,8 @@ describe('TokenManager.getToken', () => {
       expect(await h.manager.getToken('acme')).toBe(first)
     }
     expect(counted.calls).toEqual([])
+    // The same settled promise every time: nothing is allocated on the hot path.
+    expect(h.manager.getToken('acme')).toBe(h.manager.getToken('acme'))
     expect(h.zoho.requests.length).toBe(requestsBefore)
     expect(await h.manager.getAccessToken('acme')).toBe(first.accessToken)
   })
@@ -71,6 +73,25 @@ describe('TokenManager.getToken', () => {
     await h.manager.getToken('short')
     await refreshed
     expect(h.zoho.count('refresh_token')).toBe(2)
+  })
+
+  it('getToken: a background refresh that finds the connection needs re-auth stops serving the cache', async () => {
+    const h = harness()
+    await h.seed({ expiresInMs: 30 * 60_000 })
+    await h.manager.getToken('acme')
+    // Another process found the refresh token dead.
+    const row = await h.store.get('acme')
+    await h.store.update(
+      'acme',
+      { status: 'needs_reauth', lastError: 'x' },
+      row?.version ?? 0,
+      h.clock.value,
+    )
+    h.clock.advance(26 * 60_000) // inside the margin: served, and revalidated in the background
+    await h.manager.getToken('acme')
+    await h.manager.close()
+    await expect(h.manager.getToken('acme')).rejects.toMatchObject({ code: 'ERR_NEEDS_REAUTH' })
+    expect(h.zoho.count('refresh_token')).toBe(0)
   })
 
   it('getToken: an unknown id fails with ERR_CONNECTION_NOT_FOUND', async () => {

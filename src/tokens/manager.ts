@@ -45,10 +45,10 @@ export class TokenManager {
     const entry = this.ctx.cache.get(connectionId)
     if (entry !== undefined) {
       const now = this.ctx.now()
-      if (now < entry.refreshAt) return Promise.resolve(entry.token)
+      if (now < entry.refreshAt) return entry.resolved
       if (now < entry.token.expiresAt) {
         this.refresher.refreshInBackground(connectionId)
-        return Promise.resolve(entry.token)
+        return entry.resolved
       }
     }
     return this.refresher.load(connectionId)
@@ -62,7 +62,7 @@ export class TokenManager {
     const entry = this.ctx.cache.get(connectionId)
     if (entry !== undefined) {
       if (entry.token.accessToken !== failedAccessToken) {
-        if (entry.token.expiresAt > this.ctx.now()) return Promise.resolve(entry.token)
+        if (entry.token.expiresAt > this.ctx.now()) return entry.resolved
       } else {
         this.ctx.cache.delete(connectionId)
       }
