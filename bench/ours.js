@@ -1,6 +1,6 @@
 // Our TokenManager under the burst: one process on the memory store, and several processes
 // sharing one SQLite file or one PostgreSQL database.
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -74,6 +74,7 @@ export async function oursBurst(base, { store, processes, perProcess, url, ttlSe
   const startAt = Math.max(expiresAt + 100, Date.now() + 300)
   const results = await releaseAndCollect(started.children, startAt)
   const stats = await tokenStats(base)
+  if (path) rmSync(dirname(path), { recursive: true, force: true })
   return {
     ...stats,
     calls: processes * perProcess,

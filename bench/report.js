@@ -108,13 +108,15 @@ export function renderReport({ rows, startedAt, sdkVersion, burst, perProcess, p
     'refresh request, and each successful one also rewrites the CSV (and, with the default `findUser`, calls',
     '`/crm/v8/users?type=CurrentUser`). It has no in-memory store: FileStore (CSV) or DBStore (MySQL) only.',
     'Past the 10th mint Zoho answers `Access Denied` for the rest of the 10-minute window, so in the SDK rows every',
-    'caller beyond the first few fails, and so does every refresh until the window ends.',
+    'caller beyond the first few fails, and so does every refresh until the window ends. (The few that succeed are',
+    'the 10 allowed mints less the code exchange and the priming refresh each row spends before its burst.)',
     '',
     'The FileStore rewrites the whole CSV on every save (read, edit, `writeFileSync`) with no lock. The expiry',
     'bursts start from a file that already holds the row, so saves update it in place; the first-start row has',
     'several processes initialise on an empty file at once, where each refreshes and the last writer wins — a',
     'reader that catches a half-written file can write it back without its header line, after which the SDK',
-    'treats the first token row as the header and finds no token.',
+    'treats the first token row as the header and finds no token (seen while building this benchmark; the',
+    'trials above show whether it happened in this run).',
     '',
   )
   return lines.join('\n')

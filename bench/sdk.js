@@ -1,7 +1,7 @@
 // Zoho's official TypeScript SDK (@zohocrm/typescript-sdk-8.0) under the same burst as ours.
 // The SDK lives only in bench/peers (installed on first use), never in the root package.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -43,9 +43,9 @@ export function ensurePeers() {
  * lose the header (a reader sees a half-written file and writes back without it), so check it.
  */
 function inspectStoreFile(file) {
-  const lines = readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
+  const text = readFileSync(file, 'utf8')
+  rmSync(dirname(file), { recursive: true, force: true }) // the benchmark's own temp dir
+  const lines = text.split('\n').filter((line) => line.trim() !== '')
   const headerIntact = lines[0]?.startsWith('id,user_mail,') ?? false
   const rows = (headerIntact ? lines.slice(1) : lines).map((line) => line.split(','))
   const refreshTokens = rows.map((row) => row[4])

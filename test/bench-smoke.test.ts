@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -42,6 +42,8 @@ describe.skipIf(!built)('bench/run.js (small N)', () => {
     })
     expect(run.status, run.stderr).toBe(0)
     const rows = JSON.parse(readFileSync(json, 'utf8')) as BurstRow[]
+    const text = readFileSync(report, 'utf8')
+    rmSync(dir, { recursive: true, force: true })
     const memory = rows.find((row) => row.key === 'ours-memory')
     const sqlite = rows.find((row) => row.key === 'ours-sqlite')
     expect(memory).toMatchObject({
@@ -61,8 +63,6 @@ describe.skipIf(!built)('bench/run.js (small N)', () => {
     const hot = rows.find((row) => row.key === 'hot')?.hot
     expect(hot?.sameToken).toBe(true)
     expect(hot?.getAccessToken).toBeGreaterThan(0)
-    expect(readFileSync(report, 'utf8')).toContain(
-      '| ours, 1 process × 40, memory store | **1** | 0 |',
-    )
+    expect(text).toContain('| ours, 1 process × 40, memory store | **1** | 0 |')
   }, 60_000)
 })
