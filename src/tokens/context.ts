@@ -24,8 +24,9 @@ import type { AccessToken, OAuthClient, TokenEvent, TokenManagerOptions } from '
 
 export interface CacheEntry {
   token: AccessToken
-  /** The same resolved promise for every hot-path hit: no allocation per call. */
+  /** The same resolved promises for every hot-path hit: no allocation per call. */
   resolved: Promise<AccessToken>
+  resolvedString: Promise<string>
   /** From here on the token is served while a background refresh runs. */
   refreshAt: number
 }
@@ -86,8 +87,16 @@ export class ManagerContext {
 
   cacheToken(token: AccessToken, refreshAt: number): void {
     const entry = this.cache.get(token.connectionId)
-    const resolved = entry?.token === token ? entry.resolved : Promise.resolve(token)
-    this.cache.set(token.connectionId, { token, resolved, refreshAt })
+    if (entry?.token === token) {
+      entry.refreshAt = refreshAt
+      return
+    }
+    this.cache.set(token.connectionId, {
+      token,
+      resolved: Promise.resolve(token),
+      resolvedString: Promise.resolve(token.accessToken),
+      refreshAt,
+    })
   }
 
   rememberStored(connection: Connection): AccessToken {

@@ -32,6 +32,8 @@ describe('TokenManager.getToken', () => {
     expect(counted.calls).toEqual([])
     // The same settled promise every time: nothing is allocated on the hot path.
     expect(h.manager.getToken('acme')).toBe(h.manager.getToken('acme'))
+    expect(h.manager.getAccessToken('acme')).toBe(h.manager.getAccessToken('acme'))
+    expect(counted.calls).toEqual([])
     expect(h.zoho.requests.length).toBe(requestsBefore)
     expect(await h.manager.getAccessToken('acme')).toBe(first.accessToken)
   })

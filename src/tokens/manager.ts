@@ -31,9 +31,11 @@ export class TokenManager {
     this.refresher = new Refresher(this.ctx)
   }
 
-  /** The access token string of `connectionId`; see getToken. */
-  async getAccessToken(connectionId: string): Promise<string> {
-    return (await this.getToken(connectionId)).accessToken
+  /** The access token string of `connectionId`; see getToken. Same hot path, no allocation. */
+  getAccessToken(connectionId: string): Promise<string> {
+    const entry = this.ctx.cache.get(connectionId)
+    if (entry !== undefined && this.ctx.now() < entry.refreshAt) return entry.resolvedString
+    return this.getToken(connectionId).then((token) => token.accessToken)
   }
 
   /**
