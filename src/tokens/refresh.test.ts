@@ -1,7 +1,7 @@
 import { describe, it, expect, vi } from 'vitest'
 import { mintKey } from './budget.js'
 import type { TokenEvent } from './types.js'
-import { harness } from './test-support.js'
+import { harness, TEST_CLIENT } from './test-support.js'
 
 function gate(): { hold: Promise<void>; release: () => void } {
   let release = (): void => undefined
@@ -192,6 +192,36 @@ describe('TokenManager failures', () => {
       message: 'refresh to https://accounts.zoho.com/oauth/v2/token failed before Zoho answered',
     })
     expect(h.zoho.count('refresh_token')).toBe(3)
+  })
+
+  it('getToken: a client error (invalid_client) is not retried and does not mark the grant dead', async () => {
+    const h = harness()
+    await h.seed({ expiresInMs: -1 })
+    h.zoho.defaultRefresh = 'invalid_client'
+    await expect(h.manager.getToken('acme')).rejects.toMatchObject({
+      code: 'ERR_ZOHO_OAUTH',
+      error: 'invalid_client',
+    })
+    expect(h.zoho.count('refresh_token')).toBe(1)
+    const stored = await h.store.get('acme')
+    expect(stored?.status).toBe('active')
+    expect(stored?.lastError).toMatch(/^refresh failed: invalid_client/)
+  })
+
+  it("getToken: refreshes at the connection's DC with that DC's secret", async () => {
+    const euSecret = 'fedcba9876543210fedcba9876543210fedcba9876'
+    const h = harness({ client: { ...TEST_CLIENT, dcSecrets: { eu: euSecret } } })
+    await h.seed({ expiresInMs: -1 })
+    const row = await h.store.get('acme')
+    await h.store.update(
+      'acme',
+      { dc: 'eu', accountsServer: 'https://accounts.zoho.eu' },
+      row?.version ?? 0,
+      h.clock.value - 3_600_000,
+    )
+    await h.manager.getToken('acme')
+    expect(h.zoho.requests[0]?.url.href).toBe('https://accounts.zoho.eu/oauth/v2/token')
+    expect(h.zoho.requests[0]?.form.get('client_secret')).toBe(euSecret)
   })
 
   it('getToken: a 503 then a success returns the new token', async () => {

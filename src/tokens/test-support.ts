@@ -96,6 +96,7 @@ export class FakeZoho {
       })
     }
     if (outcome === 'network') throw new TypeError('fetch failed')
+    if (outcome === 'invalid_client') return json({ error: 'invalid_client' })
     if (
       outcome === 'invalid_code' ||
       !this.validRefreshTokens.has(form.get('refresh_token') ?? '')
