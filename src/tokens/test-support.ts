@@ -9,7 +9,13 @@ import { TokenManager } from './manager.js'
 import type { TokenEvent, TokenManagerOptions } from './types.js'
 
 export type RefreshOutcome =
-  'ok' | 'invalid_code' | 'throttle' | 'unavailable' | 'network' | { hold: Promise<void> }
+  | 'ok'
+  | 'invalid_code'
+  | 'invalid_client'
+  | 'throttle'
+  | 'unavailable'
+  | 'network'
+  | { hold: Promise<void> }
 
 export interface FakeZohoUser {
   zuid: string
