@@ -22,6 +22,12 @@ export type {
   TokenManagerOptions,
 } from './types.js'
 
+/**
+ * Serves Zoho access tokens for stored connections.
+ *
+ * @see https://www.zoho.com/crm/developer/docs/api/v8/token-validity.html
+ * @see https://www.zoho.com/accounts/protocol/oauth/web-apps/access-token-expiry.html
+ */
 export class TokenManager {
   private readonly ctx: ManagerContext
   private readonly refresher: Refresher
