@@ -34,6 +34,17 @@ function waitForStart() {
   })
 }
 
+/** A real CRM call, as an app would make it: the cached token, then the request. */
+async function currentUser(manager, apiDomain) {
+  const token = await manager.getAccessToken(config.connectionId)
+  const response = await fetch(`${apiDomain}/crm/v8/users?type=CurrentUser`, {
+    headers: { authorization: `Zoho-oauthtoken ${token}` },
+  })
+  await response.arrayBuffer()
+  if (response.status !== 200) throw new Error(`HTTP ${response.status}`)
+  return token
+}
+
 async function main() {
   const store = await openStore(config.store, { path: config.path, url: config.url })
   await store.migrate()
@@ -54,7 +65,11 @@ async function main() {
   if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay))
   const expiredByClientClock = warm.expiresAt <= Date.now()
   const started = performance.now()
-  const calls = Array.from({ length: config.n }, () => manager.getAccessToken(config.connectionId))
+  const calls = Array.from({ length: config.n }, () =>
+    config.call === 'users'
+      ? currentUser(manager, warm.apiDomain)
+      : manager.getAccessToken(config.connectionId),
+  )
   const settled = await Promise.allSettled(calls)
   const elapsedMs = performance.now() - started
   const errors = {}

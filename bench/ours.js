@@ -24,7 +24,10 @@ let scenarioCounter = 0
  * `processes` × `perProcess` concurrent getAccessToken calls once the cached token has expired
  * by the client's clock. store: 'memory' (processes must be 1) | 'sqlite' | 'postgres'.
  */
-export async function oursBurst(base, { store, processes, perProcess, url, ttlSeconds = 8 }) {
+export async function oursBurst(
+  base,
+  { store, processes, perProcess, url, ttlSeconds = 8, call = 'token' },
+) {
   scenarioCounter += 1
   const grant = await freshGrant(base)
   await control(base, 'POST', 'settings', { access_token_ttl: ttlSeconds })
@@ -42,6 +45,7 @@ export async function oursBurst(base, { store, processes, perProcess, url, ttlSe
     clientId: grant.clientId,
     clientSecret: grant.clientSecret,
     n: perProcess,
+    call,
   }
 
   if (store === 'memory') {

@@ -95,6 +95,20 @@ async function main() {
       ),
     )
     push(
+      await attempt(
+        'ours-users',
+        `ours, 1 process × 200 CRM users?type=CurrentUser calls, memory store`,
+        () =>
+          oursBurst(base, {
+            store: 'memory',
+            processes: 1,
+            perProcess: 200,
+            ttlSeconds,
+            call: 'users',
+          }),
+      ),
+    )
+    push(
       await attempt('sdk-single', `Zoho SDK, 1 process × ${burst}, FileStore`, async () => {
         sdkVersion = ensurePeers()
         return sdkBurst(base, { processes: 1, perProcess: burst })
