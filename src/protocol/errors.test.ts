@@ -21,10 +21,17 @@ import {
 const TOKEN = `1000.${'a'.repeat(32)}.${'b'.repeat(32)}`
 
 describe('remedyFor', () => {
+  it("remedyFor tells a refresh token's invalid_code apart from a code's", () => {
+    expect(remedyFor('invalid_code', 'refresh')).toBe(
+      'Grant access again to get a new refresh token; nothing retried with this one will work.',
+    )
+    expect(remedyFor('invalid_code', 'code exchange')).toMatch(/mint a new one/)
+  })
+
   it('remedyFor gives each error of ZOHO.md §3 its own remedy', () => {
     const expected: Record<string, string> = {
       invalid_code:
-        'This code was already used or expired, or belongs to another data centre; mint a new one (for a refresh token: grant access again).',
+        'This code was already used or expired (or belongs to another data centre); mint a new one and exchange it at once, at the data centre the callback named.',
       invalid_redirect_uri:
         'Use exactly the redirect URI registered in the Zoho API console (scheme, host, port, path and trailing slash must match).',
       invalid_client:
@@ -32,7 +39,7 @@ describe('remedyFor', () => {
       invalid_client_secret:
         'Check ZOHO_CLIENT_SECRET; with multi-DC each data centre may have its own secret (set ZOHO_CLIENT_SECRET_<DC>, e.g. ZOHO_CLIENT_SECRET_EU).',
       'Access Denied':
-        'Wait for the 10-minute window to pass and reuse the access token you have; do not retry in a loop, each retry lengthens nothing but wastes the budget.',
+        'Reuse the access token you have and wait for the 10-minute window to pass; retrying in a loop only prolongs the lock-out.',
       missing_org_info:
         'Pass the organisation as soid=ZohoCRM.<orgId> (client credentials work for Self Client only).',
       access_denied:

@@ -86,9 +86,9 @@ export class ZohoAuthError extends Error {
 const OAUTH_ERRORS: Record<string, { meaning: string; remedy: string }> = {
   invalid_code: {
     meaning:
-      'the code or refresh token is not valid: a code used twice, expired (2 min; Self Client 3–10 min) or sent to another data centre, or a refresh token that was revoked or evicted',
+      'the code was already used, expired (2 min; Self Client 3–10 min), or was sent to another data centre than the one that issued it',
     remedy:
-      'This code was already used or expired, or belongs to another data centre; mint a new one (for a refresh token: grant access again).',
+      'This code was already used or expired (or belongs to another data centre); mint a new one and exchange it at once, at the data centre the callback named.',
   },
   invalid_redirect_uri: {
     meaning: 'the redirect_uri differs from the one registered for this client',
@@ -108,7 +108,7 @@ const OAUTH_ERRORS: Record<string, { meaning: string; remedy: string }> = {
   'Access Denied': {
     meaning: 'Zoho is throttling token requests for this refresh token or client',
     remedy:
-      'Wait for the 10-minute window to pass and reuse the access token you have; do not retry in a loop, each retry lengthens nothing but wastes the budget.',
+      'Reuse the access token you have and wait for the 10-minute window to pass; retrying in a loop only prolongs the lock-out.',
   },
   missing_org_info: {
     meaning: 'a client-credentials grant was sent without soid',
@@ -152,14 +152,33 @@ const OAUTH_ERRORS: Record<string, { meaning: string; remedy: string }> = {
   },
 }
 
+// Zoho answers a revoked or evicted refresh token with invalid_code, not invalid_grant: the same
+// word tells the person holding a refresh token a different story than the one holding a code.
+const REFRESH_ERRORS: Record<string, { meaning: string; remedy: string }> = {
+  invalid_code: {
+    meaning:
+      'the refresh token was revoked, or deleted by Zoho (it keeps 20 per user and client and drops the oldest), or belongs to another data centre',
+    remedy:
+      'Grant access again to get a new refresh token; nothing retried with this one will work.',
+  },
+}
+
+function explain(
+  error: string,
+  operation: string | undefined,
+): { meaning: string; remedy: string } | undefined {
+  return (operation === 'refresh' ? REFRESH_ERRORS[error] : undefined) ?? OAUTH_ERRORS[error]
+}
+
 /**
- * The remedy for a raw Zoho `error`, or a generic one for codes Zoho has not documented.
+ * The remedy for a raw Zoho `error` (for the request `operation` that got it, where that changes
+ * the story), or a generic one for codes Zoho has not documented.
  *
  * @see https://www.zoho.com/crm/developer/docs/api/v8/oauth-overview.html
  */
-export function remedyFor(error: string): string {
+export function remedyFor(error: string, operation?: string): string {
   return (
-    OAUTH_ERRORS[error]?.remedy ??
+    explain(error, operation)?.remedy ??
     `Zoho answered "${error}"; check the client id, secret and data centre, then try again.`
   )
 }
@@ -191,14 +210,14 @@ export class ZohoOAuthError extends ZohoAuthError {
   readonly status: number
 
   constructor(init: ZohoOAuthErrorInit, code: string = ERR_ZOHO_OAUTH) {
-    const meaning = OAUTH_ERRORS[init.error]?.meaning
+    const meaning = explain(init.error, init.operation)?.meaning
     const what = init.operation ? `${init.operation} failed` : 'Zoho refused the request'
     super(
       code,
       `${what}: ${init.error}${meaning ? ` (${meaning})` : ''}${
         init.errorDescription ? ` — ${init.errorDescription}` : ''
       }`,
-      { remedy: remedyFor(init.error), cause: init.cause },
+      { remedy: remedyFor(init.error, init.operation), cause: init.cause },
     )
     this.error = init.error
     this.errorDescription = init.errorDescription

@@ -63,9 +63,11 @@ describe('requestJSON', () => {
     expect(oauth.error).toBe('invalid_code')
     expect(oauth.status).toBe(200)
     expect(oauth.message).toBe(
-      'refresh failed: invalid_code (the code or refresh token is not valid: a code used twice, expired (2 min; Self Client 3–10 min) or sent to another data centre, or a refresh token that was revoked or evicted)',
+      'refresh failed: invalid_code (the refresh token was revoked, or deleted by Zoho (it keeps 20 per user and client and drops the oldest), or belongs to another data centre)',
     )
-    expect(oauth.remedy).toContain('mint a new one')
+    expect(oauth.remedy).toBe(
+      'Grant access again to get a new refresh token; nothing retried with this one will work.',
+    )
   })
 
   it('requestJSON maps an error body on HTTP 400 too', async () => {
