@@ -102,6 +102,9 @@ describe('zoho-auth exchange / token / connections list', () => {
     const clash = await cli(['exchange', '--code', await mintCode()], env)
     expect(clash.code).toBe(1)
     expect(clash.stderr).toMatch(/already exists/)
+    expect(clash.stderr).toContain(
+      '→ Pass --replace to overwrite it, or choose another name with --connection NAME.',
+    )
     const replaced = await cli(['exchange', '--code', await mintCode(), '--replace'], env)
     expect(replaced.code).toBe(0)
   })
@@ -125,6 +128,39 @@ describe('zoho-auth exchange / token / connections list', () => {
     expect(token.stdout).toMatch(/^1000\./)
   })
 
+  it('token for a connection whose refresh token was revoked exits 1, keeps it, and says how to re-grant', async () => {
+    await zoho.control('settings', { access_token_ttl: 1 })
+    const env = environment()
+    await cli(['exchange', '--code', await mintCode(), '--connection', 'crm'], env)
+    const [listed] = JSON.parse(
+      (await cli(['connections', 'list', '--json'], env)).stdout,
+    ) as Array<{ accountsServer: string }>
+    // Revoke the stored refresh token at Zoho, as a user would in their Zoho account settings.
+    const { KeyRing } = await import('../src/stores/crypto.js')
+    const { openSqliteStore } = await import('../src/stores/sqlite.js')
+    const store = await openSqliteStore({ path: env.ZOHO_AUTH_DB!, keyRing: KeyRing.parse(KEY) })
+    const stored = await store.get('crm')
+    await store.close()
+    await fetch(`${listed!.accountsServer}/oauth/v2/token/revoke?token=${stored!.refreshToken}`, {
+      method: 'POST',
+    })
+    await new Promise((resolve) => setTimeout(resolve, 1100))
+
+    const run = await cli(['token', '--connection', 'crm'], env)
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain('zoho-auth: Connection "crm" needs to be authorised again')
+    expect(run.stderr).toContain(
+      '→ Mint a new code and run `zoho-auth exchange --code CODE --connection crm --replace`',
+    )
+    const [after] = JSON.parse(
+      (await cli(['connections', 'list', '--json'], env)).stdout,
+    ) as Array<{ status: string }>
+    expect(after!.status).toBe('needs_reauth')
+    const table = await cli(['connections', 'list'], env)
+    expect(table.stdout).toContain('needs_reauth')
+    expect(table.stdout).toContain('Problems:')
+  })
+
   it('exchange without client credentials exits 1 naming the variables to set', async () => {
     const env = environment({ ZOHO_CLIENT_ID: undefined, ZOHO_CLIENT_SECRET: undefined })
     const run = await cli(['exchange', '--code', await mintCode()], env)
@@ -136,7 +172,8 @@ describe('zoho-auth exchange / token / connections list', () => {
   it('token for a connection that does not exist exits 1 with the remedy', async () => {
     const run = await cli(['token', '--connection', 'nope'], environment())
     expect(run.code).toBe(1)
-    expect(run.stderr).toContain('nope')
+    expect(run.stderr).toContain('zoho-auth: No connection "nope"')
+    expect(run.stderr).toContain('Run `zoho-auth connections list` to see the names')
   })
 
   it('misuse exits 2 with usage: unknown flag, missing --code, unknown command', async () => {

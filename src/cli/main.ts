@@ -65,13 +65,30 @@ export async function runCli(
   }
 }
 
+/** The library's remedies speak of APIs; at a shell, name the command that does it. */
+function remedyInCli(error: ZohoAuthError): string {
+  const id =
+    'connectionId' in error && typeof error.connectionId === 'string' ? error.connectionId : 'NAME'
+  switch (error.code) {
+    case 'ERR_CONNECTION_NOT_FOUND':
+      return 'Run `zoho-auth connections list` to see the names, or create one with `zoho-auth exchange --code CODE` or `zoho-auth import`.'
+    case 'ERR_CONNECTION_EXISTS':
+      return 'Pass --replace to overwrite it, or choose another name with --connection NAME.'
+    case 'ERR_NEEDS_REAUTH':
+    case 'ERR_CONNECTION_REVOKED':
+      return `Mint a new code and run \`zoho-auth exchange --code CODE --connection ${id} --replace\` (or import a new refresh token with --replace).`
+    default:
+      return error.remedy
+  }
+}
+
 function reportError(error: unknown, usage: string, context: Omit<CommandContext, 'argv'>): number {
   if (error instanceof UsageError) {
     context.stderr.write(`zoho-auth: ${error.message}\n\n${usage}\n`)
     return EXIT_USAGE
   }
   if (error instanceof ZohoAuthError) {
-    context.stderr.write(`zoho-auth: ${error.message}\n  → ${error.remedy}\n`)
+    context.stderr.write(`zoho-auth: ${error.message}\n  → ${remedyInCli(error)}\n`)
     return EXIT_FAILURE
   }
   const message = error instanceof Error ? error.message : String(error)
