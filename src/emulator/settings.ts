@@ -57,7 +57,8 @@ export function mergeSettings(
 ): EmulatorSettings {
   const next: EmulatorSettings = { ...current }
   for (const [name, value] of Object.entries(input)) {
-    if (!(name in DEFAULT_SETTINGS)) throw new SettingsError(`unknown setting "${name}"`)
+    // Own names only: `in` would accept `constructor`, `toString` and friends.
+    if (!Object.hasOwn(DEFAULT_SETTINGS, name)) throw new SettingsError(`unknown setting "${name}"`)
     const key = name as keyof EmulatorSettings
     if (typeof DEFAULT_SETTINGS[key] === 'boolean') {
       if (typeof value !== 'boolean') throw new SettingsError(`setting "${name}" must be a boolean`)

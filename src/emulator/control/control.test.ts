@@ -60,6 +60,23 @@ describe('control API /__emulator', () => {
     expect(await response.json()).toEqual({ error: 'unknown setting "code_tll"' })
   })
 
+  it('POST settings refuses names inherited from Object.prototype and wrong types with 400', async () => {
+    const emulator = createEmulator({ seed: 37 })
+    for (const [body, error] of [
+      [{ constructor: 1 }, 'unknown setting "constructor"'],
+      [{ toString: 1 }, 'unknown setting "toString"'],
+      [{ code_ttl: '60' }, 'setting "code_ttl" must be a number'],
+      [{ include_scope: 1 }, 'setting "include_scope" must be a boolean'],
+    ] as const) {
+      const response = await emulator.fetch(
+        new Request(`${BASE}/__emulator/settings`, { method: 'POST', body: JSON.stringify(body) }),
+      )
+      expect(response.status).toBe(400)
+      expect(await response.json()).toEqual({ error })
+    }
+    expect(emulator.settings()).toEqual(DEFAULT_SETTINGS)
+  })
+
   it('POST clock advances the emulator clock from the injected base', async () => {
     const emulator = createEmulator({ now: () => 1_000_000 })
     expect(await control(emulator, 'clock', { advance_seconds: 90 })).toEqual({ now: 1_090_000 })
