@@ -65,8 +65,11 @@ Self Client (${selfClient.dcs[0]}): client_id ${selfClient.clientId}  client_sec
 Device client (${deviceClient.dcs.join(', ')}): client_id ${deviceClient.clientId}  client_secret ${deviceClient.secret}
 Users: ${users.map((u) => `${u.email} (${u.dc})`).join(', ')}
 
-Mint a Self Client code:
-  curl -s -X POST ${url}/__emulator/self-client/code -H 'content-type: application/json' -d '${codeBody}'
+Try it from a second shell with the Self Client (nothing else to set up):
+  export ZOHO_EMULATOR_URL=${url} ZOHO_CLIENT_ID=${selfClient.clientId} ZOHO_CLIENT_SECRET=${selfClient.secret}
+  code=$(curl -s -X POST ${url}/__emulator/self-client/code -H 'content-type: application/json' -d '${codeBody}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).code')
+  node bin/zoho-auth.js exchange --code "$code"
+  curl -s -H "Authorization: Zoho-oauthtoken $(node bin/zoho-auth.js token)" '${url}/us/api/crm/v8/users?type=CurrentUser'
 Sign in headlessly by adding emulator_login=<email> to an authorize URL. Ctrl-C stops.
 `
 }
