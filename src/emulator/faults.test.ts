@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest'
 import { createEmulator } from './app.js'
-import { control, post, selfClientTokens, tokenURL } from './test-kit.js'
+import { BASE, control, post, selfClientTokens, tokenURL } from './test-kit.js'
 
 const refreshParams = { grant_type: 'refresh_token', client_id: 'x', client_secret: 'y' }
 
@@ -69,5 +69,56 @@ describe('POST __emulator/faults', () => {
     expect(await control(emulator, 'faults', { status: 'x' })).toEqual({
       error: '"status" must be a non-negative number',
     })
+  })
+
+  it('refuses a count that is not a positive integer, a status Response cannot carry, and an unknown dc', async () => {
+    const emulator = createEmulator({ seed: 105 })
+    for (const [body, error] of [
+      [{ path: '/oauth', status: 500, count: 0 }, '"count" must be a positive integer'],
+      [{ path: '/oauth', status: 500, count: 1.5 }, '"count" must be a positive integer'],
+      [{ path: '/oauth', status: 101 }, '"status" must be an HTTP status (200-599)'],
+      [{ path: '/oauth', status: 503.5 }, '"status" must be an HTTP status (200-599)'],
+      [{ path: '/oauth', status: 500, dc: 'mars' }, 'unknown dc "mars"'],
+    ] as const) {
+      const response = await emulator.fetch(
+        new Request(`${BASE}/__emulator/faults`, { method: 'POST', body: JSON.stringify(body) }),
+      )
+      expect(response.status).toBe(400)
+      expect(await response.json()).toEqual({ error })
+    }
+    expect(await control(emulator, 'faults')).toEqual({ faults: [] })
+  })
+
+  it('fires a probability fault on some requests only, and count still caps the hits', async () => {
+    const emulator = createEmulator({ seed: 106 })
+    await control(emulator, 'faults', {
+      path: '/oauth/v2/token',
+      status: 503,
+      probability: 0.5,
+      count: 3,
+    })
+    const statuses: number[] = []
+    for (let i = 0; i < 40; i++) {
+      const response = await emulator.fetch(
+        new Request(tokenURL('us'), { method: 'POST', body: new URLSearchParams(refreshParams) }),
+      )
+      await response.text()
+      statuses.push(response.status)
+    }
+    expect(statuses.filter((s) => s === 503)).toHaveLength(3)
+    // Some requests before the last hit got through: the probability really skipped them.
+    expect(
+      statuses.slice(0, statuses.lastIndexOf(503)).filter((s) => s === 200).length,
+    ).toBeGreaterThan(0)
+    expect(await control(emulator, 'faults')).toEqual({ faults: [] })
+  })
+
+  it('POST reset clears faults and numbers new ones from 1 again', async () => {
+    const emulator = createEmulator({ seed: 107 })
+    await control(emulator, 'faults', { path: '/oauth', status: 500 })
+    await control(emulator, 'faults', { path: '/oauth', status: 500 })
+    await control(emulator, 'reset', {})
+    expect(await control(emulator, 'faults')).toEqual({ faults: [] })
+    expect(await control(emulator, 'faults', { path: '/oauth', status: 500 })).toEqual({ id: '1' })
   })
 })

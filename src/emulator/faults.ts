@@ -3,6 +3,7 @@
  * roadblock page (served with HTTP 200 when Zoho's edge decides a client looks like a bot).
  */
 import type { MiddlewareHandler } from 'hono'
+import { isDc } from './dcs.js'
 import type { Random } from './random.js'
 
 export interface FaultSpec {
@@ -64,14 +65,23 @@ export function parseFaultSpec(input: unknown): FaultSpec {
   if (o.body !== undefined && typeof o.body !== 'string') {
     throw new FaultSpecError('"body" must be a string')
   }
+  if (o.dc !== undefined && !isDc(o.dc)) throw new FaultSpecError(`unknown dc "${String(o.dc)}"`)
   spec.dc = o.dc as string | undefined
   spec.body = o.body as string | undefined
   spec.status = number('status')
-  if (spec.status !== undefined && (spec.status < 100 || spec.status > 599)) {
-    throw new FaultSpecError('"status" must be an HTTP status')
+  // A Response can only carry 200-599; anything else would crash the request, not fake Zoho.
+  if (
+    spec.status !== undefined &&
+    (!Number.isInteger(spec.status) || spec.status < 200 || spec.status > 599)
+  ) {
+    throw new FaultSpecError('"status" must be an HTTP status (200-599)')
   }
   spec.latency_ms = number('latency_ms')
   spec.count = number('count')
+  // 0 or 1.5 would fire once or twice: a count is a whole number of requests.
+  if (spec.count !== undefined && (!Number.isInteger(spec.count) || spec.count < 1)) {
+    throw new FaultSpecError('"count" must be a positive integer')
+  }
   spec.probability = number('probability')
   if (spec.probability !== undefined && spec.probability > 1) {
     throw new FaultSpecError('"probability" must be between 0 and 1')
@@ -93,6 +103,8 @@ export function createFaults(random: () => Random): Faults {
     list: () => faults.map((f) => ({ ...f })),
     clear() {
       faults = []
+      // A reset emulator numbers its faults from 1, like a new one.
+      nextId = 1
     },
     match(path, dc) {
       for (const fault of faults) {
