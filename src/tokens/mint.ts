@@ -158,7 +158,9 @@ function giveUp(
     // Do not try again from the hot path before retryAt (or the token's expiry).
     const entry = ctx.cache.get(connection.id)
     const refreshAt = Math.min(servable.expiresAt, Math.max(failure.retryAt, entry?.refreshAt ?? 0))
-    ctx.cacheToken(entry?.token ?? servable, refreshAt)
+    // The cached token may be an older one that expires before `servable`: never keep it longer.
+    const same = entry !== undefined && entry.token.accessToken === servable.accessToken
+    ctx.cacheToken(same ? entry.token : servable, refreshAt)
   }
   if (request.priority === 'background') {
     ctx.events.emit({

@@ -56,6 +56,26 @@ describe('TokenManager refresh across processes', () => {
     expect(h.zoho.count('refresh_token')).toBe(1)
     expect((await h.store.get('acme'))?.accessToken).toBe(token.accessToken)
   })
+
+  it('getToken: a refused background refresh never keeps serving an older cached token past its expiry', async () => {
+    const h = harness()
+    const { refreshToken, accessToken: first } = await h.seed({ expiresInMs: 60 * 60_000 })
+    expect((await h.manager.getToken('acme')).accessToken).toBe(first)
+    // Another process replaces the token a minute later: both now expire within 5 minutes.
+    h.clock.advance(60_000)
+    const second = await h.sibling().invalidate('acme', first)
+    h.clock.advance(55 * 60_000)
+    for (let i = 0; i < 8; i++)
+      await h.store.recordMint(mintKey(refreshToken), h.clock.value, WINDOW)
+    h.clock.advance(60_000)
+    const warning = h.next('warning')
+    expect((await h.manager.getToken('acme')).accessToken).toBe(first)
+    await warning
+    h.clock.advance(3.5 * 60_000) // the first token has expired; the second has not
+    const served = await h.manager.getToken('acme')
+    expect(served.accessToken).toBe(second.accessToken)
+    expect(served.expiresAt).toBeGreaterThan(h.clock.value)
+  })
 })
 
 describe('TokenManager budget', () => {
