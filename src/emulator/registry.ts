@@ -37,7 +37,9 @@ function dcList(value: unknown, name: string): Dc[] {
 export function createClient(ctx: EmulatorContext, spec: ClientSpec): Client {
   const type = (spec.type ?? 'server') as ClientType
   if (!CLIENT_TYPES.includes(type)) {
-    throw new RegistryError(`"type" must be one of ${CLIENT_TYPES.join(', ')}`)
+    throw new RegistryError(
+      `"type" must be one of ${CLIENT_TYPES.join(', ')} (got ${JSON.stringify(spec.type)})`,
+    )
   }
   const dcs = spec.dcs === undefined ? (['us'] as Dc[]) : [...new Set(dcList(spec.dcs, 'dcs'))]
   if (dcs.length === 0) throw new RegistryError('"dcs" must name at least one dc')

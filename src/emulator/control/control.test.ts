@@ -142,4 +142,56 @@ describe('control API /__emulator', () => {
       }),
     ).toEqual({ error: '"minutes" must be one of 3, 5, 7, 10' })
   })
+
+  it('answers an unknown control route or method with a JSON 404 naming it', async () => {
+    const emulator = createEmulator({ seed: 38 })
+    for (const [method, path] of [
+      ['GET', 'nope'],
+      ['DELETE', 'clients'],
+    ] as const) {
+      const response = await emulator.fetch(new Request(`${BASE}/__emulator/${path}`, { method }))
+      expect(response.status).toBe(404)
+      expect(await response.json()).toEqual({
+        error: `no control route ${method} /__emulator/${path}`,
+      })
+    }
+  })
+
+  it('POST clients names a bad type and a non-array dcs with 400', async () => {
+    const emulator = createEmulator({ seed: 39 })
+    expect(await control(emulator, 'clients', { type: 'web' })).toEqual({
+      error: '"type" must be one of server, self, client, device (got "web")',
+    })
+    expect(await control(emulator, 'clients', { dcs: 'eu' })).toEqual({
+      error: '"dcs" must be an array of strings',
+    })
+    expect(await control(emulator, 'clients')).toEqual({ clients: [] })
+  })
+
+  it('GET stats has exactly the contract keys at the top, per DC (all nine) and per client', async () => {
+    const emulator = createEmulator({ seed: 40 })
+    const { client } = await selfClientTokens(emulator)
+    const stats = await control(emulator, 'stats')
+    const counts = [
+      'token_endpoint',
+      'token_errors',
+      'revoke',
+      'device_code',
+      'user_info',
+      'authorize',
+      'api',
+    ]
+    expect(Object.keys(stats).sort()).toEqual([...counts, 'by_dc', 'by_client'].sort())
+    const byDc = stats.by_dc as Record<string, Record<string, unknown>>
+    expect(Object.keys(byDc)).toEqual(['us', 'eu', 'in', 'au', 'jp', 'ca', 'sa', 'uk', 'cn'])
+    expect(Object.keys(byDc.us ?? {}).sort()).toEqual([...counts].sort())
+    const byClient = stats.by_client as Record<string, Record<string, unknown>>
+    expect(Object.keys(byClient[client.client_id] ?? {}).sort()).toEqual([...counts].sort())
+    expect(stats.token_endpoint).toEqual({
+      authorization_code: 1,
+      refresh_token: 0,
+      client_credentials: 0,
+      device_token: 0,
+    })
+  })
 })

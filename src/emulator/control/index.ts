@@ -61,5 +61,9 @@ export function registerControlRoutes(app: Hono, ctx: EmulatorContext, reset: ()
   })
 
   registerStateRoutes(control, ctx)
+  // Black-box callers get JSON for every mistake, a mistyped route or method included.
+  control.all('*', (c) =>
+    c.json({ error: `no control route ${c.req.method} ${new URL(c.req.url).pathname}` }, 404),
+  )
   app.route('/__emulator', control)
 }
