@@ -227,4 +227,19 @@ describe('TokenManager.list', () => {
     expect((await h.manager.list()).map((c) => c.id)).toEqual(['a', 'b'])
     expect((await h.manager.get('a'))?.id).toBe('a')
   })
+
+  it('importRefreshToken: a spent budget fails with ERR_TOKEN_THROTTLED before any request', async () => {
+    const h = harness()
+    const { refreshToken } = await h.seed()
+    for (let i = 0; i < 10; i++)
+      await h.store.recordMint(mintKey(refreshToken), h.clock.value - 1000 + i, WINDOW)
+    await expect(
+      h.manager.importRefreshToken({ id: 'again', refreshToken, replace: true }),
+    ).rejects.toMatchObject({
+      code: 'ERR_TOKEN_THROTTLED',
+      retryAt: h.clock.value - 1000 + WINDOW,
+    })
+    expect(h.zoho.count('refresh_token')).toBe(0)
+    expect(await h.manager.get('again')).toBeNull()
+  })
 })

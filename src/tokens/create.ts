@@ -14,7 +14,7 @@ import type { DataCenter, DataCenterLocation, TokenSet } from '../protocol/index
 import type { Connection } from '../stores/store.js'
 import { canReadCRMUser, canReadUserInfo, evictedConnections } from './connection.js'
 import type { ManagerContext } from './context.js'
-import { NoRefreshTokenError, UnknownDataCenterError } from './errors.js'
+import { NoRefreshTokenError, TokenThrottledError, UnknownDataCenterError } from './errors.js'
 import { ConnectionExistsError } from '../stores/errors.js'
 import type { OAuthClient } from './types.js'
 
@@ -93,6 +93,11 @@ export async function importRefreshToken(
   const refreshToken = checkRefreshToken(input.refreshToken)
   const grant = await prepare(ctx, input)
   const sentAt = ctx.now()
+  // The token may already be in use here (or under another id): never send what Zoho throttles.
+  const decision = await ctx.budget.check(refreshToken, sentAt, 'foreground')
+  if (!decision.allowed) {
+    throw new TokenThrottledError({ connectionId: input.id, retryAt: decision.retryAt })
+  }
   // Validated now with one refresh (a mint, counted first) so a bad token fails here, not later.
   await ctx.budget.record(refreshToken, sentAt)
   let tokens: TokenSet
