@@ -95,4 +95,20 @@ describe('token endpoint limits', () => {
     const census = await control(emulator, `tokens?client_id=${client.client_id}`)
     expect(census.access_token_count).toBe(0)
   })
+
+  it('sends the newer throttle text with throttle_message "new"', async () => {
+    const emulator = createEmulator({ seed: 25, settings: { mints_per_window: 1 } })
+    const { client, tokens } = await selfClientTokens(emulator)
+    expect(await control(emulator, 'settings', { throttle_message: 'new' })).toMatchObject({
+      throttle_message: 'new',
+    })
+    expect(await refresh(emulator, client, tokens.refresh_token)).toEqual({
+      status: 400,
+      body: {
+        error: 'Access Denied',
+        error_description:
+          'Token creation throttle limit reached. Please reuse the valid tokens you currently have.',
+      },
+    })
+  })
 })

@@ -23,6 +23,14 @@ export interface EmulatorSettings {
   /** Old variant: `expires_in` in milliseconds with `expires_in_sec` beside it. */
   expires_in_millis: boolean
   include_scope: boolean
+  /** What CRM answers an expired access token with: Zoho sometimes sends AUTHENTICATION_FAILURE. */
+  expired_token_code: 'INVALID_TOKEN' | 'AUTHENTICATION_FAILURE'
+  /** The `Access Denied` text: the long-standing one, or Zoho's newer wording. */
+  throttle_message: 'legacy' | 'new'
+  /** Concurrent CRM requests per client per DC before 429 TOO_MANY_REQUESTS; 0 = no limit. */
+  api_concurrency_limit: number
+  /** CRM credits (one per call) per client per DC per rolling 24 h; 0 = no limit. */
+  api_credits_per_day: number
 }
 
 export const DEFAULT_SETTINGS: Readonly<EmulatorSettings> = Object.freeze({
@@ -40,11 +48,26 @@ export const DEFAULT_SETTINGS: Readonly<EmulatorSettings> = Object.freeze({
   throttle_status: 400,
   expires_in_millis: false,
   include_scope: true,
+  expired_token_code: 'INVALID_TOKEN',
+  throttle_message: 'legacy',
+  api_concurrency_limit: 0,
+  api_credits_per_day: 0,
 })
+
+// The values a string setting may take.
+const CHOICES: Record<string, readonly string[]> = {
+  expired_token_code: ['INVALID_TOKEN', 'AUTHENTICATION_FAILURE'],
+  throttle_message: ['legacy', 'new'],
+}
 
 const STATUS_SETTINGS = new Set(['oauth_error_status', 'throttle_status'])
 // Zero is meaningful for the poll interval (no pacing); every other number must be positive.
-const ZERO_ALLOWED = new Set(['device_poll_interval'])
+const ZERO_ALLOWED = new Set([
+  'device_poll_interval',
+  'api_concurrency_limit',
+  'api_credits_per_day',
+])
+const WHOLE_NUMBERS = new Set(['api_concurrency_limit', 'api_credits_per_day'])
 
 export class SettingsError extends Error {
   override name = 'SettingsError'
@@ -60,6 +83,15 @@ export function mergeSettings(
     // Own names only: `in` would accept `constructor`, `toString` and friends.
     if (!Object.hasOwn(DEFAULT_SETTINGS, name)) throw new SettingsError(`unknown setting "${name}"`)
     const key = name as keyof EmulatorSettings
+    const choices = CHOICES[name]
+    if (choices) {
+      if (typeof value !== 'string' || !choices.includes(value)) {
+        const list = choices.map((choice) => `"${choice}"`).join(', ')
+        throw new SettingsError(`setting "${name}" must be one of ${list}`)
+      }
+      ;(next as unknown as Record<string, unknown>)[key] = value
+      continue
+    }
     if (typeof DEFAULT_SETTINGS[key] === 'boolean') {
       if (typeof value !== 'boolean') throw new SettingsError(`setting "${name}" must be a boolean`)
       ;(next as unknown as Record<string, unknown>)[key] = value
@@ -73,6 +105,9 @@ export function mergeSettings(
     }
     if (value < 0 || (value === 0 && !ZERO_ALLOWED.has(name))) {
       throw new SettingsError(`setting "${name}" must be positive`)
+    }
+    if (WHOLE_NUMBERS.has(name) && !Number.isInteger(value)) {
+      throw new SettingsError(`setting "${name}" must be a whole number`)
     }
     ;(next as unknown as Record<string, unknown>)[key] = value
   }

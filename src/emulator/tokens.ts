@@ -8,8 +8,11 @@ import type { Dc } from './dcs.js'
 import { newToken } from './random.js'
 import type { AccessToken, Client, GrantCode, PkceChallenge, RefreshToken } from './state.js'
 
-export const THROTTLE_DESCRIPTION =
-  'You have made too many requests continuously. Please try again after some time.'
+// Zoho's throttle text, old and new; `throttle_message` picks one.
+export const THROTTLE_DESCRIPTIONS = {
+  legacy: 'You have made too many requests continuously. Please try again after some time.',
+  new: 'Token creation throttle limit reached. Please reuse the valid tokens you currently have.',
+} as const
 
 function inWindow(times: number[], now: number, windowSeconds: number): number[] {
   return times.filter((t) => now - t < windowSeconds * 1000)

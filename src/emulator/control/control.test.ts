@@ -194,4 +194,36 @@ describe('control API /__emulator', () => {
       device_token: 0,
     })
   })
+
+  it('GET settings lists the Zoho-variant settings with their defaults; POST checks their values', async () => {
+    const emulator = createEmulator({ seed: 41 })
+    expect(await control(emulator, 'settings')).toMatchObject({
+      expired_token_code: 'INVALID_TOKEN',
+      throttle_message: 'legacy',
+      api_concurrency_limit: 0,
+      api_credits_per_day: 0,
+    })
+    for (const [body, error] of [
+      [{ throttle_message: 'newer' }, 'setting "throttle_message" must be one of "legacy", "new"'],
+      [
+        { expired_token_code: 1 },
+        'setting "expired_token_code" must be one of "INVALID_TOKEN", "AUTHENTICATION_FAILURE"',
+      ],
+      [{ api_concurrency_limit: -1 }, 'setting "api_concurrency_limit" must be positive'],
+      [{ api_credits_per_day: 2.5 }, 'setting "api_credits_per_day" must be a whole number'],
+    ] as const) {
+      expect(await control(emulator, 'settings', body)).toEqual({ error })
+    }
+    expect(
+      await control(emulator, 'settings', {
+        expired_token_code: 'AUTHENTICATION_FAILURE',
+        api_concurrency_limit: 0,
+        api_credits_per_day: 100,
+      }),
+    ).toEqual({
+      ...DEFAULT_SETTINGS,
+      expired_token_code: 'AUTHENTICATION_FAILURE',
+      api_credits_per_day: 100,
+    })
+  })
 })

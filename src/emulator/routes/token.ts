@@ -14,7 +14,7 @@ import { parseScopes } from '../scopes.js'
 import type { Client, GrantCode } from '../state.js'
 import type { Grant } from '../stats.js'
 import {
-  THROTTLE_DESCRIPTION,
+  THROTTLE_DESCRIPTIONS,
   createRefreshToken,
   mintAccessToken,
   mintThrottled,
@@ -74,7 +74,7 @@ function refreshToken({ ctx, client, params, dc, apiDomain }: GrantInput): Outco
     return {
       ok: false,
       error: 'Access Denied',
-      extra: { error_description: THROTTLE_DESCRIPTION },
+      extra: { error_description: THROTTLE_DESCRIPTIONS[ctx.settings.throttle_message] },
       throttled: true,
     }
   }
