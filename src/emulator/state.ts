@@ -88,6 +88,9 @@ export interface DeviceCode {
   zuid: string | undefined
 }
 
+/** How many expired access tokens the state remembers (oldest forgotten first). */
+const EXPIRED_MEMORY = 10_000
+
 export interface Session {
   id: string
   zuid: string
@@ -103,6 +106,23 @@ export class EmulatorState {
   readonly sessions = new Map<string, Session>()
   /** `clientId|zuid` pairs a user granted to an implicit-flow client (session-long access). */
   readonly implicitGrants = new Set<string>()
+  /**
+   * Expired access tokens pruned from the live map, by the DC that issued them: CRM can answer
+   * an expired token differently from an unknown one (`expired_token_code`). Bounded.
+   */
+  readonly expiredAccessTokens = new Map<string, Dc>()
+
+  /** Moves an expired access token out of the live map, remembering that it expired. */
+  retireAccessToken(token: string): void {
+    const at = this.accessTokens.get(token)
+    if (!at) return
+    this.accessTokens.delete(token)
+    this.expiredAccessTokens.set(token, at.dc)
+    if (this.expiredAccessTokens.size > EXPIRED_MEMORY) {
+      const oldest = this.expiredAccessTokens.keys().next().value
+      if (oldest !== undefined) this.expiredAccessTokens.delete(oldest)
+    }
+  }
 
   userByEmail(email: string): User | undefined {
     const wanted = email.trim().toLowerCase()

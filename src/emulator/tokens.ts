@@ -110,7 +110,7 @@ export function mintAccessToken(
     rt.accessTokens = rt.accessTokens.filter((t) => {
       const live = ctx.state.accessTokens.get(t)
       if (live && live.expiresAt > now) return true
-      ctx.state.accessTokens.delete(t)
+      ctx.state.retireAccessToken(t)
       return false
     })
     rt.accessTokens.push(at.token)
@@ -131,6 +131,13 @@ export function liveAccessToken(
   const at = ctx.state.accessTokens.get(token)
   if (!at || at.dc !== dc || at.expiresAt <= ctx.clock.now()) return undefined
   return at
+}
+
+/** True when the token was issued by this DC and has expired (not evicted, revoked or unknown). */
+export function expiredAccessToken(ctx: EmulatorContext, token: string, dc: Dc): boolean {
+  const at = ctx.state.accessTokens.get(token)
+  if (at) return at.dc === dc && at.expiresAt <= ctx.clock.now()
+  return ctx.state.expiredAccessTokens.get(token) === dc
 }
 
 /** The JSON body Zoho answers a successful token request with (ZOHO.md §3). */

@@ -41,6 +41,36 @@ describe('GET /crm/v8/users?type=CurrentUser', () => {
     expect(await currentUser(emulator, 'us', tokens.access_token)).toEqual(INVALID_TOKEN)
   })
 
+  it('answers an expired token with AUTHENTICATION_FAILURE under expired_token_code, others still INVALID_TOKEN', async () => {
+    const emulator = createEmulator({
+      seed: 85,
+      settings: { access_token_ttl: 60, expired_token_code: 'AUTHENTICATION_FAILURE' },
+    })
+    const { client, tokens } = await selfClientTokens(emulator)
+    await control(emulator, 'clock', { advance_seconds: 60 })
+    const failed = {
+      status: 401,
+      body: {
+        code: 'AUTHENTICATION_FAILURE',
+        details: {},
+        message: 'Authentication failed',
+        status: 'error',
+      },
+    }
+    expect(await currentUser(emulator, 'us', tokens.access_token)).toEqual(failed)
+    // A refresh prunes the expired token from the active list; it still reads as expired.
+    const { body } = await post(emulator, tokenURL('us'), {
+      grant_type: 'refresh_token',
+      client_id: client.client_id,
+      client_secret: client.client_secret,
+      refresh_token: String(tokens.refresh_token),
+    })
+    expect(await currentUser(emulator, 'us', tokens.access_token)).toEqual(failed)
+    expect(await currentUser(emulator, 'eu', tokens.access_token)).toEqual(INVALID_TOKEN)
+    expect(await currentUser(emulator, 'us', '1000.nope')).toEqual(INVALID_TOKEN)
+    expect((await currentUser(emulator, 'us', body.access_token)).status).toBe(200)
+  })
+
   it('answers INVALID_TOKEN for the access token evicted by the 16th', async () => {
     const emulator = createEmulator({ seed: 82, settings: { mints_per_window: 100 } })
     const { client, tokens } = await selfClientTokens(emulator)

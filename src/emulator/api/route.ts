@@ -3,11 +3,12 @@
  * the product's handler runs, answering in that product's error format.
  */
 import type { Context, Hono } from 'hono'
-import { authenticate } from '../bearer.js'
+import { authenticate, presentedToken } from '../bearer.js'
 import type { EmulatorContext } from '../context.js'
 import { dcOf } from '../http.js'
 import { hasScope } from '../scopes.js'
 import type { AccessToken } from '../state.js'
+import { expiredAccessToken } from '../tokens.js'
 
 export interface ApiCall {
   c: Context
@@ -18,6 +19,8 @@ export interface ApiCall {
 export interface ApiErrors {
   /** Unknown, expired, evicted, revoked or another DC's token. */
   invalidToken(c: Context): Response
+  /** An expired token; products that answer it like any invalid token leave this out. */
+  expiredToken?(c: Context, ctx: EmulatorContext): Response
   scopeMismatch(c: Context): Response
 }
 
@@ -36,7 +39,12 @@ export function registerApiRoute(app: Hono, ctx: EmulatorContext, route: ApiRout
     const dc = dcOf(c)
     const token = authenticate(ctx, c, dc)
     ctx.stats.count('api', dc, token?.clientId)
-    if (!token) return route.errors.invalidToken(c)
+    if (!token) {
+      const presented = presentedToken(c, ['Zoho-oauthtoken'])
+      const expired = presented !== undefined && expiredAccessToken(ctx, presented, dc)
+      const { expiredToken, invalidToken } = route.errors
+      return expired && expiredToken ? expiredToken(c, ctx) : invalidToken(c)
+    }
     if (!hasScope(token.scopes, route.scope)) return route.errors.scopeMismatch(c)
     return route.handle({ c, ctx, token })
   })
