@@ -3,7 +3,15 @@
  * into a 0600 file (directory 0700) and reused after, with a warning, because a key on the same
  * disk protects against a leaked database copy but not against someone who can read the disk.
  */
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { dirname } from 'node:path'
 import { KeyRing, generateEncryptionKey } from './crypto.js'
@@ -42,8 +50,8 @@ function readKey(path: string, generated: boolean, warning: string | null): Load
 
 /**
  * Returns the key stored at `path`, creating it (0600, directory 0700) the first time. Safe when
- * several processes start at once: the file is created exclusively and the loser reads the
- * winner's key.
+ * several processes start at once: the complete file is linked into place exclusively and the
+ * loser reads the winner's key.
  */
 export function loadOrCreateKeyFile(
   path: string,
@@ -56,14 +64,20 @@ export function loadOrCreateKeyFile(
   }
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
   const key = generateEncryptionKey(random)
+  // Written aside and linked into place: a process starting beside us finds no file or the whole
+  // key, never the empty file that exists between creating it and writing it.
+  const aside = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
   try {
-    writeFileSync(path, `${key}\n`, { mode: 0o600, flag: 'wx' })
+    writeFileSync(aside, `${key}\n`, { mode: 0o600, flag: 'wx' })
+    // The umask may have narrowed the mode further but never widens it; make it exact anyway.
+    chmodSync(aside, 0o600)
+    linkSync(aside, path)
   } catch (error) {
     if (isTaken(error)) return readKey(path, false, null)
     throw error
+  } finally {
+    rmSync(aside, { force: true })
   }
-  // The umask may have narrowed the mode further but never widens it; make it exact anyway.
-  chmodSync(path, 0o600)
   return readKey(
     path,
     true,
