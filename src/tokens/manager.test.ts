@@ -19,6 +19,17 @@ describe('TokenManager.getToken', () => {
     })
   })
 
+  it('getToken: 1,000 concurrent callers at expiry read the store once before the refresh', async () => {
+    const counted = countingStore(new MemoryStore())
+    const h = harness({ store: counted.store })
+    await h.seed({ expiresInMs: -1000 })
+    counted.calls.length = 0
+    await Promise.all(Array.from({ length: 1000 }, () => h.manager.getToken('acme')))
+    expect(h.zoho.count('refresh_token')).toBe(1)
+    // One read to find the token expired, then the flight's own reads around its lease.
+    expect(counted.calls.filter((call) => call === 'get').length).toBeLessThanOrEqual(3)
+  })
+
   it('getToken: a cached token beyond the margin is served with no store or network I/O', async () => {
     const counted = countingStore(new MemoryStore())
     const h = harness({ store: counted.store })

@@ -28,11 +28,23 @@ const WAIT_MAX_MS = 500
 
 export class Refresher {
   private readonly flights = new Map<string, Flight>()
+  private readonly loads = new Map<string, Promise<AccessToken>>()
 
   constructor(private readonly ctx: ManagerContext) {}
 
   /** Slow path of getToken: nothing usable in the cache. */
-  async load(id: string): Promise<AccessToken> {
+  load(id: string): Promise<AccessToken> {
+    // Concurrent callers share one store read: a burst of 1,000 must not queue 1,000 queries on a
+    // database pool before they even reach the single flight.
+    let loading = this.loads.get(id)
+    if (loading === undefined) {
+      loading = this.loadFromStore(id).finally(() => this.loads.delete(id))
+      this.loads.set(id, loading)
+    }
+    return loading
+  }
+
+  private async loadFromStore(id: string): Promise<AccessToken> {
     const connection = await this.ctx.read(id)
     const now = this.ctx.now()
     const valid = validToken(connection, now)
