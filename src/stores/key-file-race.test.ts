@@ -12,7 +12,7 @@ import type { LoadedKey } from './key-file.js'
 const between: { run: (() => void) | null } = { run: null }
 
 vi.mock('node:fs', async (importOriginal) => {
-  const fs = await importOriginal<typeof import('node:fs')>()
+  const fs = await importOriginal<typeof realFs>()
   return {
     ...fs,
     writeFileSync: (
