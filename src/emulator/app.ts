@@ -4,6 +4,7 @@
  */
 import { Hono } from 'hono'
 import { registerApiRoutes } from './api/index.js'
+import { apiQuotaMiddleware } from './api/quota.js'
 import { createClock } from './clock.js'
 import type { EmulatorContext } from './context.js'
 import { INPUT_ERRORS, registerControlRoutes } from './control/index.js'
@@ -74,6 +75,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     console.error('zoho emulator: unexpected error', error)
     return c.json({ error: 'internal_error' }, 500)
   })
+  // Before the faults: a request held by an injected latency is in flight for the quota.
+  app.use('/:dc/api/*', apiQuotaMiddleware(ctx))
   app.use(
     '*',
     faultMiddleware(() => ctx.faults),

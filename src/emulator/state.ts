@@ -112,6 +112,10 @@ export class EmulatorState {
    */
   readonly expiredAccessTokens = new Map<string, Dc>()
 
+  /** CRM quota bookkeeping per `dc|client_id`: times of credited calls, requests in flight. */
+  readonly apiCreditTimes = new Map<string, number[]>()
+  readonly apiInFlight = new Map<string, number>()
+
   /** Moves an expired access token out of the live map, remembering that it expired. */
   retireAccessToken(token: string): void {
     const at = this.accessTokens.get(token)
