@@ -106,7 +106,7 @@ describe('secrets in CLI output', () => {
     await run(['import', '--refresh-token', refreshToken, '--connection', 'roadblocked'])
     await run(['token', '--connection', 'nosuch'])
 
-    if (process.env.SHOW_OUTPUT) console.log(printed.map((p) => `[${p.code}] ${p.out}`).join("\n"))
+    if (process.env.SHOW_OUTPUT) console.log(printed.map((p) => `[${p.code}] ${p.out}`).join('\n'))
     const all = printed.map((p) => p.out).join('\n')
     expect(all.length).toBeGreaterThan(500)
     for (const secret of secrets) expect(all).not.toContain(secret)
