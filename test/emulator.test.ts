@@ -481,6 +481,85 @@ describe('emulator over a socket: faults, stats, reset', () => {
   })
 })
 
+describe('emulator over a socket: the control contract', () => {
+  it('POST reset restores the start state: clock offset, faults, settings, tokens, stats', async () => {
+    const { self } = await setup()
+    await ctl('settings', { throttle_message: 'new', api_credits_per_day: 5, code_ttl: 30 })
+    await ctl('faults', { path: '/nowhere', status: 500, count: 2, probability: 0.5 })
+    const moved = await ctl('clock', { advance_seconds: 3600 })
+    expect(moved.now).toBeGreaterThanOrEqual(Date.now() + 3_590_000)
+    const { code } = await ctl('self-client/code', {
+      client_id: self.client_id,
+      scope: 'ZohoCRM.users.READ',
+    })
+    await send(token('us'), {
+      grant_type: 'authorization_code',
+      client_id: self.client_id,
+      client_secret: self.client_secret,
+      code,
+    })
+    expect(await ctl('reset', {})).toEqual({ status: 'success' })
+    const { now } = await ctl('clock')
+    expect(Math.abs(now - Date.now())).toBeLessThan(5_000)
+    expect(await ctl('faults')).toEqual({ faults: [] })
+    expect(await ctl('faults', { path: '/x', status: 500 })).toEqual({ id: '1' })
+    expect(await ctl('settings')).toMatchObject({
+      throttle_message: 'legacy',
+      expired_token_code: 'INVALID_TOKEN',
+      api_credits_per_day: 0,
+      api_concurrency_limit: 0,
+      code_ttl: 120,
+    })
+    expect(await ctl('tokens')).toEqual({
+      refresh_tokens: [],
+      refresh_token_count: 0,
+      access_token_count: 0,
+    })
+    const stats = await ctl('stats')
+    expect(stats.token_endpoint.authorization_code).toBe(0)
+    expect(stats.by_client).toEqual({})
+  })
+
+  it('control mistakes answer 4xx with {"error"}: unknown setting, wrong type, bad client, unknown route', async () => {
+    const answer = async (
+      path: string,
+      body?: unknown,
+      method?: string,
+    ): Promise<[number, Json]> => {
+      const response = await fetch(`${base}/__emulator/${path}`, {
+        method: method ?? (body === undefined ? 'GET' : 'POST'),
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+      return [response.status, (await response.json()) as Json]
+    }
+    expect(await answer('settings', { mint_windw: 5 })).toEqual([
+      400,
+      { error: 'unknown setting "mint_windw"' },
+    ])
+    expect(await answer('settings', { mint_window: '5' })).toEqual([
+      400,
+      { error: 'setting "mint_window" must be a number' },
+    ])
+    expect(await answer('clients', { type: 'web' })).toEqual([
+      400,
+      { error: '"type" must be one of server, self, client, device (got "web")' },
+    ])
+    expect(await answer('clients', { dcs: ['xx'] })).toEqual([
+      400,
+      { error: 'unknown dc "xx" in "dcs"' },
+    ])
+    expect(await answer('faults', { path: '/x', count: 0 })).toEqual([
+      400,
+      { error: '"count" must be a positive integer' },
+    ])
+    expect(await answer('clock', { advance_seconds: 'soon' })).toEqual([
+      400,
+      { error: '"advance_seconds" must be a number' },
+    ])
+    expect(await answer('nope')).toEqual([404, { error: 'no control route GET /__emulator/nope' }])
+  })
+})
+
 describe('emulator command', () => {
   it('starts, prints its URL, demo clients and a curl line, and stops on abort', async () => {
     let out = ''
