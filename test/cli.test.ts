@@ -96,6 +96,20 @@ describe('zoho-auth exchange / token / connections list', () => {
     expect(again.stderr).not.toContain(code)
   })
 
+  it('exchange checks a pasted code before sending it: quotes and a cut-off code are named', async () => {
+    const env = environment()
+    const code = await mintCode()
+    const quoted = await cli(['exchange', '--code', `'${code}'`], env)
+    expect(quoted.code).toBe(1)
+    expect(quoted.stderr).toMatch(/quote/i)
+    const cut = await cli(['exchange', '--code', code.slice(0, 40)], env)
+    expect(cut.code).toBe(1)
+    expect(cut.stderr).toMatch(/short|truncated|incomplete/i)
+    expect((await zoho.stats()).token_endpoint.authorization_code ?? 0).toBe(0)
+    // The untouched code still works: nothing was spent.
+    expect((await cli(['exchange', '--code', code], env)).code).toBe(0)
+  })
+
   it('exchange refuses to overwrite an existing connection without --replace', async () => {
     const env = environment()
     await cli(['exchange', '--code', await mintCode()], env)

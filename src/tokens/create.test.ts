@@ -93,7 +93,11 @@ describe('TokenManager.createFromCode', () => {
   it('createFromCode: an unknown DC fails before any request', async () => {
     const h = harness()
     await expect(
-      h.manager.createFromCode({ id: 'acme', code: 'x', dc: 'xx' as 'us' }),
+      h.manager.createFromCode({
+        id: 'acme',
+        code: `1000.${'a'.repeat(32)}.${'b'.repeat(32)}`,
+        dc: 'xx' as 'us',
+      }),
     ).rejects.toMatchObject({ code: 'ERR_UNKNOWN_DATA_CENTER' })
     expect(h.zoho.requests).toEqual([])
   })

@@ -3,6 +3,7 @@
  * user granted it, store it, and warn when Zoho's 20-refresh-token limit evicts an older one.
  */
 import {
+  checkGrantCode,
   checkRefreshToken,
   exchangeAuthorizationCode,
   fetchUserInfo,
@@ -65,6 +66,8 @@ export async function createFromCode(
   ctx: ManagerContext,
   input: CreateFromCodeInput,
 ): Promise<Connection> {
+  // A pasted code with quotes or cut short fails here, not as a puzzling invalid_code from Zoho.
+  const code = checkGrantCode(input.code)
   const grant = await prepare(ctx, input)
   const sentAt = ctx.now()
   const tokens = await exchangeAuthorizationCode(
@@ -72,7 +75,7 @@ export async function createFromCode(
       accountsServer: grant.dataCenter.accountsServer,
       clientId: grant.client.clientId,
       clientSecret: grant.clientSecret,
-      code: input.code,
+      code,
       ...(input.redirectURI !== undefined ? { redirectURI: input.redirectURI } : {}),
       ...(input.codeVerifier !== undefined ? { codeVerifier: input.codeVerifier } : {}),
     },
