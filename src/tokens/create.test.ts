@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest'
 import { mintKey } from './budget.js'
-import { harness, TEST_CLIENT } from './test-support.js'
+import { harness, TEST_CLIENT, UnreadableRowStore } from './test-support.js'
 import { TokenManager } from './manager.js'
 
 const WINDOW = 600_000
@@ -157,6 +157,12 @@ describe('TokenManager eviction accounting', () => {
     await h.manager.createFromCode({ id: 'c21', code: h.zoho.newCode() })
     expect(h.events.filter((e) => e.type === 'warning')).toEqual([])
     expect(h.events.at(-1)).toEqual({ type: 'created', connectionId: 'c21' })
+  })
+  it('createFromCode: a stored row that cannot be decrypted does not fail the creation', async () => {
+    const h = harness({ store: new UnreadableRowStore() })
+    const connection = await h.manager.createFromCode({ id: 'acme', code: h.zoho.newCode() })
+    expect(connection).toMatchObject({ id: 'acme', status: 'active' })
+    expect(h.events).toContainEqual({ type: 'created', connectionId: 'acme' })
   })
 })
 

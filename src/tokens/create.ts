@@ -180,7 +180,9 @@ async function store(
 async function warnEvictions(ctx: ManagerContext, created: Connection): Promise<string[]> {
   if (created.zuid === null) return []
   // Revoked and re-auth grants no longer hold one of Zoho's 20 slots.
-  const holding = (await ctx.store.list()).filter((c) => c.status === 'active')
+  // Best effort: the grant is stored; a row elsewhere that cannot be decrypted must not fail it.
+  const all = await ctx.store.list().catch((): Connection[] => [])
+  const holding = all.filter((c) => c.status === 'active')
   const evicted = evictedConnections(created, holding, ctx.maxRefreshTokens)
   for (const connection of evicted) {
     ctx.evictionWarned.add(connection.id)

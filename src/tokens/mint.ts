@@ -192,7 +192,8 @@ async function markNeedsReauth(
   connection: Connection,
   cause: ZohoOAuthError,
 ): Promise<never> {
-  const all = await ctx.store.list()
+  // Best effort: a row elsewhere that cannot be decrypted must not hide this connection's state.
+  const all = await ctx.store.list().catch((): Connection[] => [])
   const evicted =
     ctx.evictionWarned.has(connection.id) || isEvicted(connection, all, ctx.maxRefreshTokens)
   const reason = reauthReason(evicted)

@@ -1,7 +1,7 @@
 import { describe, it, expect, vi } from 'vitest'
 import { mintKey } from './budget.js'
 import type { TokenEvent } from './types.js'
-import { harness, TEST_CLIENT } from './test-support.js'
+import { harness, TEST_CLIENT, UnreadableRowStore } from './test-support.js'
 
 function gate(): { hold: Promise<void>; release: () => void } {
   let release = (): void => undefined
@@ -160,6 +160,17 @@ describe('TokenManager budget', () => {
 })
 
 describe('TokenManager failures', () => {
+  it('getToken: invalid_code marks needs_reauth even when another stored row cannot be decrypted', async () => {
+    const h = harness({ store: new UnreadableRowStore() })
+    await h.seed({ expiresInMs: -1 })
+    h.zoho.defaultRefresh = 'invalid_code'
+    await expect(h.manager.getToken('acme')).rejects.toMatchObject({
+      code: 'ERR_NEEDS_REAUTH',
+      evicted: false,
+    })
+    expect(await h.store.get('acme')).toMatchObject({ status: 'needs_reauth' })
+  })
+
   it('getToken: invalid_code marks the connection needs_reauth, keeps it, emits and explains', async () => {
     const h = harness()
     await h.seed({ expiresInMs: -1 })

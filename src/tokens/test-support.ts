@@ -3,7 +3,9 @@
  * manager's unit tests: an injectable `fetch` answering Zoho-shaped JSON and counting requests.
  * The real protocol code runs against it.
  */
+import { EncryptionKeyError } from '../stores/errors.js'
 import { MemoryStore } from '../stores/memory.js'
+import type { Connection } from '../stores/store.js'
 import type { ConnectionStore } from '../stores/store.js'
 import { TokenManager } from './manager.js'
 import type { TokenEvent, TokenManagerOptions } from './types.js'
@@ -129,6 +131,18 @@ function json(body: unknown, status = 200): Response {
     status,
     headers: { 'content-type': 'application/json;charset=UTF-8' },
   })
+}
+
+/** A store holding one more row, "old", encrypted under a key that is no longer in the ring. */
+export class UnreadableRowStore extends MemoryStore {
+  override async list(): Promise<Connection[]> {
+    throw new EncryptionKeyError({
+      reason: 'unknown_key_id',
+      keyId: '0badc0de',
+      message: 'The stored secrets of "old" were encrypted with key id 0badc0de',
+      remedy: 'Add the old key after the new one in ZOHO_AUTH_ENCRYPTION_KEY.',
+    })
+  }
 }
 
 /** A clock tests move by hand. */
