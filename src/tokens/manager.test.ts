@@ -49,6 +49,20 @@ describe('TokenManager.getToken', () => {
     expect(await h.manager.getAccessToken('acme')).toBe(first.accessToken)
   })
 
+  it('getToken: inside the margin, while another process holds the lease, callers cause no store I/O each', async () => {
+    const counted = countingStore(new MemoryStore())
+    const h = harness({ store: counted.store })
+    const seeded = await h.seed({ expiresInMs: 2 * 60_000 })
+    expect(await h.store.acquireLease('acme', 'process-b', 30_000, h.clock.value)).toBe(true)
+    counted.calls.length = 0
+    for (let i = 0; i < 100; i++) {
+      expect((await h.manager.getToken('acme')).accessToken).toBe(seeded.accessToken)
+      await new Promise((resolve) => setImmediate(resolve)) // the background flight lands
+    }
+    expect(counted.calls.filter((call) => call === 'acquireLease').length).toBe(1)
+    expect(h.zoho.count('refresh_token')).toBe(0)
+  })
+
   it('getToken: inside the margin returns the current token at once and refreshes once in the background', async () => {
     const h = harness()
     const seeded = await h.seed({ expiresInMs: 2 * 60_000 })

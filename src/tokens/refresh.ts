@@ -148,7 +148,19 @@ export class Refresher {
           await ctx.store.releaseLease(id, ctx.ownerId).catch(() => undefined)
         }
       }
-      if (priority === 'background') return null // someone else is refreshing it
+      if (priority === 'background') {
+        // Someone else is refreshing it: look again shortly, not on every caller's hit.
+        const valid = validToken(connection, ctx.now())
+        if (valid !== null) {
+          const entry = ctx.cache.get(id)
+          const same = entry !== undefined && entry.token.accessToken === valid.accessToken
+          ctx.cacheToken(
+            same ? entry.token : valid,
+            Math.min(valid.expiresAt, ctx.now() + WAIT_MAX_MS),
+          )
+        }
+        return null
+      }
       if (ctx.now() > giveUpAt) {
         const valid = validToken(connection, ctx.now())
         if (valid !== null && valid.accessToken !== failedToken) return valid
