@@ -88,6 +88,19 @@ export interface DeviceCode {
   zuid: string | undefined
 }
 
+/** A DC's one org, as CRM and Invoice see it, with the records tests create. */
+export interface Org {
+  id: string
+  /** Zoho Invoice numbers its organizations separately from CRM. */
+  invoiceOrgId: string
+  companyName: string
+  leads: Record<string, unknown>[]
+  /** Custom fields added through the API, by module (lower-case). */
+  customFields: Map<string, Record<string, unknown>[]>
+  invoices: Record<string, unknown>[]
+  contacts: Record<string, unknown>[]
+}
+
 /** How many expired access tokens the state remembers (oldest forgotten first). */
 const EXPIRED_MEMORY = 10_000
 
@@ -112,6 +125,8 @@ export class EmulatorState {
    */
   readonly expiredAccessTokens = new Map<string, Dc>()
 
+  /** One org per DC, created on first use. */
+  readonly orgs = new Map<Dc, Org>()
   /** CRM quota bookkeeping per `dc|client_id`: times of credited calls, requests in flight. */
   readonly apiCreditTimes = new Map<string, number[]>()
   readonly apiInFlight = new Map<string, number>()

@@ -11,11 +11,12 @@ import { registerApiRoute, type ApiErrors } from './route.js'
 /** CRM's error body: `{"code","details","message","status":"error"}`. */
 export function crmError(
   c: Context,
-  status: 401 | 403 | 404,
+  status: 400 | 401 | 403 | 404,
   code: string,
   message: string,
+  details: Record<string, unknown> = {},
 ): Response {
-  return c.json({ code, details: {}, message, status: 'error' }, status)
+  return c.json({ code, details, message, status: 'error' }, status)
 }
 
 function crmUser(user: User): Record<string, unknown> {
