@@ -18,7 +18,7 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/
 
 type Result = Record<string, unknown>
 
-function recordError(code: string, message: string, details: Result): Result {
+export function recordError(code: string, message: string, details: Result): Result {
   return { code, details, message, status: 'error' }
 }
 
@@ -111,10 +111,13 @@ async function insertLeads(
     })
   }
   const results = data.map((record, index) => insertLead(ctx, token, record, index))
+  return c.json({ data: results }, batchStatus(results))
+}
+
+/** All added: 201. All failed: 400. A mix: 207 Multi-Status (inferred). */
+export function batchStatus(results: Result[]): 201 | 207 | 400 {
   const failed = results.filter((r) => r.status === 'error').length
-  // All added: 201. All failed: 400. A mix: 207 Multi-Status (inferred).
-  const status = failed === 0 ? 201 : failed === results.length ? 400 : 207
-  return c.json({ data: results }, status)
+  return failed === 0 ? 201 : failed === results.length ? 400 : 207
 }
 
 export function registerCrmRecordRoutes(app: Hono, ctx: EmulatorContext): void {

@@ -5,11 +5,13 @@
 import type { Hono } from 'hono'
 import type { EmulatorContext } from '../context.js'
 import { crmError, registerCrmRoutes } from './crm.js'
+import { registerCrmFieldRoutes } from './crm-fields.js'
 import { registerCrmRecordRoutes } from './crm-records.js'
 
 export function registerApiRoutes(app: Hono, ctx: EmulatorContext): void {
   registerCrmRoutes(app, ctx)
   registerCrmRecordRoutes(app, ctx)
+  registerCrmFieldRoutes(app, ctx)
   // CRM answers a path it does not know with INVALID_URL_PATTERN, not an HTML 404.
   app.all('/:dc/api/crm/*', (c) =>
     crmError(
