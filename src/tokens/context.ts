@@ -91,6 +91,8 @@ export class ManagerContext {
       entry.refreshAt = refreshAt
       return
     }
+    // A slower reader must not put an older token back over a newer one (maybe a refused one).
+    if (entry !== undefined && entry.token.expiresAt > token.expiresAt) return
     this.cache.set(token.connectionId, {
       token,
       resolved: Promise.resolve(token),

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest'
 import { MemoryStore } from '../stores/memory.js'
+import type { Connection } from '../stores/store.js'
 import { countingStore, harness } from './test-support.js'
 
 describe('TokenManager.getToken', () => {
@@ -141,6 +142,32 @@ describe('TokenManager.getToken', () => {
 })
 
 describe('TokenManager.invalidate', () => {
+  it('invalidate: a slower read of the refused token never replaces the new one in the cache', async () => {
+    let hold: Promise<void> | null = null
+    let release = (): void => undefined
+    class SlowReadStore extends MemoryStore {
+      override async get(id: string): Promise<Connection | null> {
+        const read = super.get(id) // the row as it is now
+        const gate = hold
+        hold = null
+        const row = await read
+        if (gate !== null) await gate
+        return row
+      }
+    }
+    const store = new SlowReadStore()
+    const h = harness({ store })
+    const seeded = await h.seed({ expiresInMs: 30 * 60_000 })
+    hold = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const slow = h.manager.getToken('acme') // reads the row before the refresh writes
+    const fresh = await h.manager.invalidate('acme', seeded.accessToken)
+    release()
+    await slow
+    expect((await h.manager.getToken('acme')).accessToken).toBe(fresh.accessToken)
+  })
+
   it('invalidate: 100 concurrent 401s with the same token cause one refresh', async () => {
     const h = harness()
     await h.seed({ expiresInMs: 30 * 60_000 })
