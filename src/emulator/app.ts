@@ -76,7 +76,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     return c.json({ error: 'internal_error' }, 500)
   })
   // Before the faults: a request held by an injected latency is in flight for the quota.
-  app.use('/:dc/api/*', apiQuotaMiddleware(ctx))
+  app.use('/:dc/api/crm/*', apiQuotaMiddleware(ctx))
   app.use(
     '*',
     faultMiddleware(() => ctx.faults),

@@ -17,6 +17,8 @@ function covers(granted: string, required: string): boolean {
   if (g.join('.') === r.join('.')) return true
   // `Service.ALL` covers everything of that service.
   if (g.length === 2 && g[1] === 'all' && g[0] === r[0]) return true
+  // Books/Invoice: `ZohoInvoice.fullaccess.all` covers every resource of the service.
+  if (g.length === 3 && g[1] === 'fullaccess' && g[2] === 'all' && g[0] === r[0]) return true
   // `Service.resource.ALL` covers every operation on that resource (and its sub-resources).
   if (g.length >= 3 && g[g.length - 1] === 'all') {
     const prefix = g.slice(0, -1)
