@@ -25,12 +25,15 @@ export interface MintRequest {
   failedToken: string | undefined
 }
 
+/** What mint returns when its lease went to another process between attempts. */
+export const LEASE_LOST = Symbol('lease lost')
+
 /** Spends one mint (or a few, on transient failures) and writes the new token. */
 export async function mint(
   ctx: ManagerContext,
   connection: Connection,
   request: MintRequest,
-): Promise<AccessToken | null> {
+): Promise<AccessToken | null | typeof LEASE_LOST> {
   const client = await ctx.client(connection.clientId)
   const clientSecret = client.dcSecrets?.[connection.dc] ?? client.clientSecret
   const deadline = ctx.now() + ctx.retry.deadlineMs
@@ -91,8 +94,11 @@ export async function mint(
       return giveUp(ctx, connection, request, { error, retryAt: ctx.now() + ctx.retry.deadlineMs })
     }
     await ctx.sleep(wait)
-    // Keep the lease for the next attempt; the fenced write protects us if we lost it anyway.
-    await ctx.store.acquireLease(connection.id, ctx.ownerId, ctx.leaseTtlMs, ctx.now())
+    // Keep the lease for the next attempt; if another process took it meanwhile, its request is
+    // the one for this burst and ours would be a second.
+    if (!(await ctx.store.acquireLease(connection.id, ctx.ownerId, ctx.leaseTtlMs, ctx.now()))) {
+      return LEASE_LOST
+    }
   }
 }
 

@@ -255,6 +255,36 @@ describe('TokenManager failures', () => {
     expect(h.zoho.requests[0]?.form.get('client_secret')).toBe(euSecret)
   })
 
+  it('getToken: a holder whose lease was taken over during its retry pause sends no more requests', async () => {
+    const h = harness()
+    await h.seed({ expiresInMs: -1 })
+    h.zoho.refreshOutcomes.push('unavailable')
+    const manager = h.sibling({
+      ownerId: 'process-a',
+      leaseTtlMs: 1000,
+      sleep: async () => {
+        // Stalled past its lease: process B takes the lease and writes a token a moment later.
+        h.clock.advance(2000)
+        expect(await h.store.acquireLease('acme', 'process-b', 30_000, h.clock.value)).toBe(true)
+        setTimeout(() => {
+          void (async () => {
+            const row = await h.store.get('acme')
+            await h.store.update(
+              'acme',
+              { accessToken: h.zoho.newToken(), accessTokenExpiresAt: h.clock.value + 3_600_000 },
+              row?.version ?? 0,
+              h.clock.value,
+            )
+            await h.store.releaseLease('acme', 'process-b')
+          })()
+        }, 20)
+      },
+    })
+    const token = await manager.getToken('acme')
+    expect(token.accessToken).toBe((await h.store.get('acme'))?.accessToken)
+    expect(h.zoho.count('refresh_token')).toBe(1)
+  })
+
   it('getToken: a 503 then a success returns the new token', async () => {
     const h = harness()
     await h.seed({ expiresInMs: -1 })

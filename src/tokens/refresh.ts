@@ -14,7 +14,7 @@ import {
   NeedsReauthError,
   RefreshTimeoutError,
 } from './errors.js'
-import { errorMessage, mint } from './mint.js'
+import { errorMessage, LEASE_LOST, mint } from './mint.js'
 import type { AccessToken } from './types.js'
 
 interface Flight {
@@ -143,7 +143,8 @@ export class Refresher {
           // Another process may have refreshed between our read and the lease.
           const held = await this.ctx.read(id)
           if (this.usable(held, ctx.now(), failedToken)) return ctx.rememberStored(held)
-          return await mint(ctx, held, { priority, failedToken })
+          const minted = await mint(ctx, held, { priority, failedToken })
+          if (minted !== LEASE_LOST) return minted
         } finally {
           await ctx.store.releaseLease(id, ctx.ownerId).catch(() => undefined)
         }
