@@ -20,6 +20,18 @@ export interface FaultSpec {
   probability?: number | undefined
 }
 
+export const FAULT_FIELDS = [
+  'path',
+  'dc',
+  'status',
+  'body',
+  'latency_ms',
+  'drop',
+  'roadblock',
+  'count',
+  'probability',
+] as const
+
 export interface Fault extends FaultSpec {
   id: string
   /** How many times it has fired. */

@@ -17,6 +17,15 @@ export async function jsonBody(c: Context): Promise<Record<string, unknown>> {
   throw new ControlError('body must be a JSON object')
 }
 
+/** Refuses a field the route does not know: a typo must not silently change what is created. */
+export function knownFields(body: Record<string, unknown>, fields: readonly string[]): void {
+  for (const name of Object.keys(body)) {
+    if (!fields.includes(name)) {
+      throw new ControlError(`unknown field "${name}" (expected one of ${fields.join(', ')})`)
+    }
+  }
+}
+
 export class ControlError extends Error {
   override name = 'ControlError'
 }

@@ -226,4 +226,20 @@ describe('control API /__emulator', () => {
       api_credits_per_day: 100,
     })
   })
+
+  it('POST clients, users and faults name an unknown field instead of ignoring it', async () => {
+    const emulator = createEmulator({ seed: 42 })
+    expect(await control(emulator, 'clients', { type: 'server', dc: 'eu' })).toEqual({
+      error: 'unknown field "dc" (expected one of type, redirect_uris, dcs, dc_secrets)',
+    })
+    expect(await control(emulator, 'users', { email: 'a@example.com', data_centre: 'eu' })).toEqual(
+      { error: 'unknown field "data_centre" (expected one of email, dc, first_name, last_name)' },
+    )
+    expect(await control(emulator, 'faults', { path: '/oauth', lantency_ms: 5 })).toEqual({
+      error:
+        'unknown field "lantency_ms" (expected one of path, dc, status, body, latency_ms, drop, roadblock, count, probability)',
+    })
+    expect(await control(emulator, 'clients')).toEqual({ clients: [] })
+    expect(await control(emulator, 'faults')).toEqual({ faults: [] })
+  })
 })

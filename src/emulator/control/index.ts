@@ -5,10 +5,10 @@
  */
 import { Hono } from 'hono'
 import type { EmulatorContext } from '../context.js'
-import { parseFaultSpec, FaultSpecError } from '../faults.js'
+import { FAULT_FIELDS, parseFaultSpec, FaultSpecError } from '../faults.js'
 import { RegistryError, clientJSON, createClient, createUser, userJSON } from '../registry.js'
 import { SettingsError, mergeSettings } from '../settings.js'
-import { ControlError, jsonBody } from './body.js'
+import { ControlError, jsonBody, knownFields } from './body.js'
 import { registerStateRoutes } from './state-routes.js'
 
 /** Errors caused by the caller's input: the app answers them with 400. */
@@ -17,11 +17,19 @@ export const INPUT_ERRORS = [ControlError, RegistryError, SettingsError, FaultSp
 export function registerControlRoutes(app: Hono, ctx: EmulatorContext, reset: () => void): void {
   const control = new Hono()
 
-  control.post('/clients', async (c) => c.json(clientJSON(createClient(ctx, await jsonBody(c)))))
+  control.post('/clients', async (c) => {
+    const body = await jsonBody(c)
+    knownFields(body, ['type', 'redirect_uris', 'dcs', 'dc_secrets'])
+    return c.json(clientJSON(createClient(ctx, body)))
+  })
   control.get('/clients', (c) =>
     c.json({ clients: [...ctx.state.clients.values()].map(clientJSON) }),
   )
-  control.post('/users', async (c) => c.json(userJSON(createUser(ctx, await jsonBody(c)))))
+  control.post('/users', async (c) => {
+    const body = await jsonBody(c)
+    knownFields(body, ['email', 'dc', 'first_name', 'last_name'])
+    return c.json(userJSON(createUser(ctx, body)))
+  })
   control.get('/users', (c) => c.json({ users: [...ctx.state.users.values()].map(userJSON) }))
 
   control.post('/clock', async (c) => {
@@ -41,7 +49,9 @@ export function registerControlRoutes(app: Hono, ctx: EmulatorContext, reset: ()
   })
 
   control.post('/faults', async (c) => {
-    const fault = ctx.faults.add(parseFaultSpec(await jsonBody(c)))
+    const body = await jsonBody(c)
+    knownFields(body, FAULT_FIELDS)
+    const fault = ctx.faults.add(parseFaultSpec(body))
     return c.json({ id: fault.id })
   })
   control.get('/faults', (c) => c.json({ faults: ctx.faults.list() }))
