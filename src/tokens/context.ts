@@ -15,6 +15,7 @@ import {
 } from './connection.js'
 import {
   ClientNotConfiguredError,
+  ConnectionAccountsServerError,
   ConnectionNotFoundError,
   ConnectionRevokedError,
   NeedsReauthError,
@@ -122,6 +123,22 @@ export class ManagerContext {
   }
 
   /**
+   * Where the refresh token of `connection` may be sent: its DC's accounts server from the
+   * trusted table, never just the stored column (a row written by someone else must not get
+   * our refresh token and client secret sent to its host).
+   */
+  accountsServer(connection: Connection): string {
+    const expected = this.dataCenters.byLocation(connection.dc)?.accountsServer
+    if (expected !== undefined && sameOrigin(expected, connection.accountsServer)) return expected
+    throw new ConnectionAccountsServerError({
+      connectionId: connection.id,
+      accountsServer: connection.accountsServer,
+      dc: connection.dc,
+      ...(expected !== undefined ? { expected } : {}),
+    })
+  }
+
+  /**
    * The client for `clientId`: the configured one when it matches, then resolveClient, then the
    * store's registered clients, then the configured one (as the options promise).
    */
@@ -142,5 +159,13 @@ export class ManagerContext {
     }
     if (configured) return configured
     throw new ClientNotConfiguredError(clientId)
+  }
+}
+
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin
+  } catch {
+    return false
   }
 }

@@ -2,7 +2,7 @@
  * The token manager's errors. Each says what happened, carries a fixed `code`, and says what to
  * do (`remedy`); messages pass through `redact` via ZohoAuthError.
  */
-import { ZohoAuthError } from '../protocol/errors.js'
+import { ERR_UNTRUSTED_ACCOUNTS_SERVER, ZohoAuthError } from '../protocol/errors.js'
 
 export const ERR_CONNECTION_NOT_FOUND = 'ERR_CONNECTION_NOT_FOUND'
 export const ERR_NEEDS_REAUTH = 'ERR_NEEDS_REAUTH'
@@ -138,5 +138,29 @@ export class UnknownDataCenterError extends ZohoAuthError {
     super(ERR_UNKNOWN_DATA_CENTER, `Unknown Zoho data centre "${location}"`, {
       remedy: 'Use one of us, eu, in, au, jp, ca, sa, uk, cn.',
     })
+  }
+}
+
+/** A stored connection's accounts server is not the trusted one of its DC: send it nothing. */
+export class ConnectionAccountsServerError extends ZohoAuthError {
+  override name = 'ConnectionAccountsServerError'
+  readonly connectionId: string
+
+  constructor(init: {
+    connectionId: string
+    accountsServer: string
+    dc: string
+    expected?: string
+  }) {
+    super(
+      ERR_UNTRUSTED_ACCOUNTS_SERVER,
+      init.expected === undefined
+        ? `Connection "${init.connectionId}" is in data centre "${init.dc}", which is not in the data-centre table`
+        : `Connection "${init.connectionId}" names accounts server "${init.accountsServer}", not ${init.expected} of its data centre (${init.dc})`,
+      {
+        remedy: `The stored connection was altered, or created with another data-centre table (the emulator's?): run with that table, or grant access again for "${init.connectionId}".`,
+      },
+    )
+    this.connectionId = init.connectionId
   }
 }

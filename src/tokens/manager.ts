@@ -96,7 +96,7 @@ export class TokenManager {
     if (connection.status === 'revoked') return
     try {
       await revokeToken(
-        { accountsServer: connection.accountsServer, token: connection.refreshToken },
+        { accountsServer: ctx.accountsServer(connection), token: connection.refreshToken },
         ctx.request,
       )
     } catch (error) {

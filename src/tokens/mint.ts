@@ -34,6 +34,7 @@ export async function mint(
   connection: Connection,
   request: MintRequest,
 ): Promise<AccessToken | null | typeof LEASE_LOST> {
+  const accountsServer = ctx.accountsServer(connection)
   const client = await ctx.client(connection.clientId)
   const clientSecret = client.dcSecrets?.[connection.dc] ?? client.clientSecret
   const deadline = ctx.now() + ctx.retry.deadlineMs
@@ -57,7 +58,7 @@ export async function mint(
     try {
       const tokens = await refreshAccessToken(
         {
-          accountsServer: connection.accountsServer,
+          accountsServer,
           clientId: client.clientId,
           clientSecret,
           refreshToken: connection.refreshToken,

@@ -285,6 +285,22 @@ describe('TokenManager failures', () => {
     expect(h.zoho.count('refresh_token')).toBe(1)
   })
 
+  it("getToken: a stored accounts server that is not its DC's gets no refresh token or secret", async () => {
+    const h = harness()
+    await h.seed({ expiresInMs: -1 })
+    const row = await h.store.get('acme')
+    await h.store.update('acme', { accountsServer: 'https://evil.example' }, row?.version ?? 0, 0)
+    await expect(h.manager.getToken('acme')).rejects.toMatchObject({
+      code: 'ERR_UNTRUSTED_ACCOUNTS_SERVER',
+      message:
+        'Connection "acme" names accounts server "https://evil.example", not https://accounts.zoho.com of its data centre (us)',
+    })
+    await expect(h.manager.revoke('acme')).rejects.toMatchObject({
+      code: 'ERR_UNTRUSTED_ACCOUNTS_SERVER',
+    })
+    expect(h.zoho.requests).toEqual([])
+  })
+
   it('getToken: a 503 then a success returns the new token', async () => {
     const h = harness()
     await h.seed({ expiresInMs: -1 })
