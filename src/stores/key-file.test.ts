@@ -60,6 +60,20 @@ describe('loadOrCreateKeyFile', () => {
     )
     expect(readFileSync(path, 'utf8')).toBe('garbage!')
   })
+
+  it('loadOrCreateKeyFile on an empty key file says what it is and what to do, and keeps it', () => {
+    const path = join(dir, 'k')
+    writeFileSync(path, '\n', { mode: 0o600 })
+    expect(() => loadOrCreateKeyFile(path)).toThrow(
+      expect.objectContaining({
+        code: 'ERR_ENCRYPTION_KEY',
+        reason: 'missing',
+        message: `The key file ${path} is empty`,
+        remedy: `A start was interrupted while writing it. Restore it from a backup; if nothing was ever stored with it, delete ${path} and a new key is generated.`,
+      }),
+    )
+    expect(readFileSync(path, 'utf8')).toBe('\n')
+  })
 })
 
 describe('resolveKeyRing', () => {

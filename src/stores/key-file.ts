@@ -15,6 +15,7 @@ import {
 import { randomBytes } from 'node:crypto'
 import { dirname } from 'node:path'
 import { KeyRing, generateEncryptionKey } from './crypto.js'
+import { EncryptionKeyError } from './errors.js'
 import { defaultKeyFilePath } from './paths.js'
 import type { Env } from './paths.js'
 
@@ -39,6 +40,13 @@ function isTaken(error: unknown): boolean {
 
 function readKey(path: string, generated: boolean, warning: string | null): LoadedKey {
   const key = readFileSync(path, 'utf8').trim()
+  if (key === '') {
+    throw new EncryptionKeyError({
+      reason: 'missing',
+      message: `The key file ${path} is empty`,
+      remedy: `A start was interrupted while writing it. Restore it from a backup; if nothing was ever stored with it, delete ${path} and a new key is generated.`,
+    })
+  }
   const keyRing = KeyRing.parse(key, { source: `key file ${path}` })
   let note = warning
   const mode = statSync(path).mode & 0o777
