@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest'
+import { describe, it, expect, vi } from 'vitest'
 import { mintKey } from './budget.js'
 import { harness, TEST_CLIENT, UnreadableRowStore } from './test-support.js'
 import { TokenManager } from './manager.js'
@@ -82,6 +82,28 @@ describe('TokenManager.createFromCode', () => {
     expect((await h.manager.getToken('acme')).accessToken).toBe(replaced.accessToken)
   })
 
+  it('createFromCode: replace fences a refresh of the old grant still in flight', async () => {
+    const h = harness()
+    await h.seed({ id: 'acme', expiresInMs: -1 })
+    let release = (): void => undefined
+    h.zoho.refreshOutcomes.push({
+      hold: new Promise<void>((resolve) => {
+        release = resolve
+      }),
+    })
+    const stale = h.manager.getToken('acme')
+    await vi.waitFor(() => expect(h.zoho.count('refresh_token')).toBe(1))
+    const replaced = await h
+      .sibling()
+      .createFromCode({ id: 'acme', code: h.zoho.newCode(), replace: true })
+    release()
+    expect((await stale).accessToken).toBe(replaced.accessToken)
+    expect(await h.store.get('acme')).toMatchObject({
+      refreshToken: replaced.refreshToken,
+      accessToken: replaced.accessToken,
+    })
+  })
+
   it("createFromCode: a spent code fails with Zoho's invalid_code and stores nothing", async () => {
     const h = harness()
     await expect(
@@ -158,6 +180,18 @@ describe('TokenManager eviction accounting', () => {
     expect(h.events.filter((e) => e.type === 'warning')).toEqual([])
     expect(h.events.at(-1)).toEqual({ type: 'created', connectionId: 'c21' })
   })
+  it('createFromCode: a replaced connection counts as the newest grant, so the oldest other one is evicted', async () => {
+    const h = harness()
+    for (let i = 1; i <= 21; i++) {
+      h.clock.advance(1000)
+      await h.manager.createFromCode({ id: `c${i}`, code: h.zoho.newCode() })
+    }
+    h.events.length = 0
+    h.clock.advance(1000)
+    await h.manager.createFromCode({ id: 'c1', code: h.zoho.newCode(), replace: true })
+    expect(h.events.at(-1)).toEqual({ type: 'created', connectionId: 'c1', evicts: ['c2'] })
+  })
+
   it('createFromCode: a stored row that cannot be decrypted does not fail the creation', async () => {
     const h = harness({ store: new UnreadableRowStore() })
     const connection = await h.manager.createFromCode({ id: 'acme', code: h.zoho.newCode() })

@@ -12,7 +12,7 @@ import {
 } from '../protocol/index.js'
 import { requestJSON } from '../protocol/http.js'
 import type { DataCenter, DataCenterLocation, TokenSet } from '../protocol/index.js'
-import type { Connection } from '../stores/store.js'
+import type { Connection, NewConnection } from '../stores/store.js'
 import { canReadCRMUser, canReadUserInfo, evictedConnections } from './connection.js'
 import type { ManagerContext } from './context.js'
 import { NoRefreshTokenError, TokenThrottledError, UnknownDataCenterError } from './errors.js'
@@ -134,30 +134,29 @@ async function store(
 ): Promise<Connection> {
   const scopes = tokens.scopes ?? []
   const user = await findUser(ctx, grant.dataCenter, tokens, scopes)
-  if (input.replace === true) {
-    await ctx.store.delete(input.id)
-    ctx.cache.delete(input.id)
-    ctx.evictionWarned.delete(input.id)
-  }
   const lifetimeMs = tokens.expiresInSeconds * 1000
-  const connection = await ctx.store.create(
-    {
-      id: input.id,
-      clientId: grant.client.clientId,
-      dc: grant.dataCenter.location,
-      accountsServer: grant.dataCenter.accountsServer,
-      apiDomain: tokens.apiDomain || grant.dataCenter.apiDomain,
-      scopes,
-      zuid: user?.zuid ?? null,
-      email: user?.email ?? null,
-      refreshToken,
-      accessToken: tokens.accessToken,
-      accessTokenExpiresAt: sentAt + lifetimeMs,
-      status: 'active',
-      lastError: null,
-    },
-    ctx.now(),
-  )
+  const fields: NewConnection = {
+    id: input.id,
+    clientId: grant.client.clientId,
+    dc: grant.dataCenter.location,
+    accountsServer: grant.dataCenter.accountsServer,
+    apiDomain: tokens.apiDomain || grant.dataCenter.apiDomain,
+    scopes,
+    zuid: user?.zuid ?? null,
+    email: user?.email ?? null,
+    refreshToken,
+    accessToken: tokens.accessToken,
+    accessTokenExpiresAt: sentAt + lifetimeMs,
+    status: 'active',
+    lastError: null,
+  }
+  // Replaced in place, never deleted and re-created: the row is never missing, and its version
+  // keeps rising, so a refresh of the old grant still in flight loses its compare-and-set.
+  const connection =
+    (input.replace === true ? await replaceInPlace(ctx, fields) : null) ??
+    (await ctx.store.create(fields, ctx.now()))
+  ctx.cache.delete(input.id)
+  ctx.evictionWarned.delete(input.id)
   ctx.remember(
     Object.freeze({
       connectionId: connection.id,
@@ -176,13 +175,29 @@ async function store(
   return connection
 }
 
+/** Writes a new grant over the stored connection `fields.id`; null if there is none. */
+async function replaceInPlace(
+  ctx: ManagerContext,
+  fields: NewConnection,
+): Promise<Connection | null> {
+  const { id, ...patch } = fields
+  for (;;) {
+    const current = await ctx.store.get(id)
+    if (current === null) return null
+    const written = await ctx.store.update(id, patch, current.version, ctx.now())
+    if (written !== null) return written
+  }
+}
+
 /** Zoho keeps 20 refresh tokens per user per client; the 21st grant silently deletes the oldest. */
 async function warnEvictions(ctx: ManagerContext, created: Connection): Promise<string[]> {
   if (created.zuid === null) return []
   // Revoked and re-auth grants no longer hold one of Zoho's 20 slots.
   // Best effort: the grant is stored; a row elsewhere that cannot be decrypted must not fail it.
   const all = await ctx.store.list().catch((): Connection[] => [])
-  const holding = all.filter((c) => c.status === 'active')
+  // The new grant is the newest, also when it replaced a connection created long ago.
+  const holding = all.filter((c) => c.status === 'active' && c.id !== created.id)
+  holding.push({ ...created, createdAt: Number.POSITIVE_INFINITY })
   const evicted = evictedConnections(created, holding, ctx.maxRefreshTokens)
   for (const connection of evicted) {
     ctx.evictionWarned.add(connection.id)
