@@ -65,7 +65,11 @@ export async function mint(
         },
         {
           ...ctx.request,
-          timeoutMs: Math.max(1000, Math.min(ctx.request.timeoutMs, deadline - sentAt)),
+          // A request must end before our lease does, or a second holder could send its own.
+          timeoutMs: Math.max(
+            1000,
+            Math.min(ctx.request.timeoutMs, deadline - sentAt, Math.floor(ctx.leaseTtlMs * 0.8)),
+          ),
         },
       )
       outcome = { tokens }

@@ -311,6 +311,20 @@ describe('TokenManager failures', () => {
     expect((await h.store.get('acme'))?.lastError).toBeNull()
   })
 
+  it('getToken: a token request never outlives the lease (timeout capped below a short lease)', async () => {
+    const hang: typeof fetch = (_input, init) =>
+      new Promise((_resolve, reject) => {
+        init?.signal?.addEventListener('abort', () => reject(init.signal?.reason))
+      })
+    const h = harness({ fetch: hang, leaseTtlMs: 1500, retry: { attempts: 1 } })
+    await h.seed({ expiresInMs: -1000 })
+    const started = Date.now()
+    const error = await h.manager.getToken('acme').catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'ERR_TRANSPORT', timeout: true })
+    // 80% of the 1.5 s lease, not the 15 s default request timeout.
+    expect(Date.now() - started).toBeLessThan(1500)
+  })
+
   it('getToken: retries stop at the deadline', async () => {
     const h = harness({ retry: { attempts: 10, baseDelayMs: 250, deadlineMs: 300 } })
     await h.seed({ expiresInMs: -1 })
