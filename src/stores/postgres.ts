@@ -41,8 +41,9 @@ export interface PostgresStoreOptions {
   pool?: PgPool
   keyRing: KeyRing
   /**
-   * A schema of its own (created on migrate), e.g. one per app or per test run. Default: the
-   * connection's search path.
+   * The schema its tables live in (created on migrate), e.g. one per app or per test run.
+   * Default `zoho_auth`: names like `connections` and `schema_migrations` are too common to put
+   * in an application's own schema.
    */
   schema?: string
 }
@@ -50,9 +51,9 @@ export interface PostgresStoreOptions {
 // Mint rows older than this go whatever window a caller asks about.
 const MINT_RETENTION_MS = 24 * 60 * 60 * 1000
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,39}$/
+export const DEFAULT_POSTGRES_SCHEMA = 'zoho_auth'
 
-function namesFor(schema: string | undefined): PostgresNames {
-  if (schema === undefined) return { qualifier: '', channel: 'zoho_auth_changes' }
+function namesFor(schema: string): PostgresNames {
   if (!SCHEMA_NAME.test(schema)) {
     throw new StoreError(`Invalid PostgreSQL schema name "${schema}"`, {
       remedy:
@@ -67,15 +68,15 @@ export class PostgresStore implements ConnectionStore {
   readonly #pool: PgPool
   readonly #ownsPool: boolean
   readonly #keyRing: KeyRing
-  readonly #schema: string | undefined
+  readonly #schema: string
   readonly #names: PostgresNames
   readonly #listener: PostgresListener
   readonly #t: { connections: string; clients: string; mints: string }
 
   constructor(options: PostgresStoreOptions) {
     this.#keyRing = options.keyRing
-    this.#schema = options.schema
-    this.#names = namesFor(options.schema)
+    this.#schema = options.schema ?? DEFAULT_POSTGRES_SCHEMA
+    this.#names = namesFor(this.#schema)
     const q = this.#names.qualifier
     this.#t = { connections: `${q}connections`, clients: `${q}clients`, mints: `${q}mints` }
     if (options.pool !== undefined) {
@@ -115,10 +116,9 @@ export class PostgresStore implements ConnectionStore {
       await client.query('BEGIN')
       // Concurrent instances starting together: one migrates, the others wait, then see it done.
       await client.query(`SELECT pg_advisory_xact_lock(hashtext('zoho-auth'), hashtext($1))`, [
-        this.#schema ?? '',
+        this.#schema,
       ])
-      if (this.#schema !== undefined)
-        await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.#schema}"`)
+      await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.#schema}"`)
       await client.query(`CREATE TABLE IF NOT EXISTS ${q}schema_migrations (
         version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`)
       const { rows } = await client.query<{ v: number | null }>(
