@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCli } from '../src/cli/main.js'
+import { runCommand } from './support/cli.js'
 import { rawQuery, requirePostgres, TEST_DATABASE_URL } from './fixtures/postgres.js'
 import { startTestEmulator, type TestEmulator } from './support/emulator.js'
 
@@ -21,21 +21,7 @@ afterAll(async () => {
   await zoho.close()
 })
 
-async function cli(
-  argv: string[],
-  env: Record<string, string>,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  const code = await runCli(argv, {
-    env,
-    cwd: env.HOME ?? tmpdir(),
-    stdout: { write: (s) => void (stdout += s) },
-    stderr: { write: (s) => void (stderr += s) },
-    signal: new AbortController().signal,
-  })
-  return { code, stdout, stderr }
-}
+const cli = runCommand
 
 describe.skipIf(!postgres)('zoho-auth on PostgreSQL', () => {
   it('exchange then token with ZOHO_AUTH_DB=postgres://… keeps the connection in the zoho_auth schema', async () => {

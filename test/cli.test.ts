@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { runCli } from '../src/cli/main.js'
+import { runCommand } from './support/cli.js'
 import { startTestEmulator, type TestClient, type TestEmulator } from './support/emulator.js'
 
 const KEY = Buffer.alloc(32, 7).toString('base64')
@@ -24,12 +24,6 @@ beforeEach(async () => {
   await zoho.user('ada@example.com')
 })
 
-interface Run {
-  code: number
-  stdout: string
-  stderr: string
-}
-
 function environment(
   overrides: Record<string, string | undefined> = {},
 ): Record<string, string | undefined> {
@@ -45,18 +39,7 @@ function environment(
   }
 }
 
-async function cli(argv: string[], env: Record<string, string | undefined>): Promise<Run> {
-  let stdout = ''
-  let stderr = ''
-  const code = await runCli(argv, {
-    env,
-    cwd: env.HOME ?? tmpdir(),
-    stdout: { write: (s) => void (stdout += s) },
-    stderr: { write: (s) => void (stderr += s) },
-    signal: new AbortController().signal,
-  })
-  return { code, stdout, stderr }
-}
+const cli = runCommand
 
 async function mintCode(scope = 'ZohoCRM.users.READ,AaaServer.profile.READ'): Promise<string> {
   return zoho.selfClientCode({ client_id: client.client_id, scope, email: 'ada@example.com' })

@@ -86,6 +86,17 @@ async function grant(
   })
 }
 
+/** What a server app sends to exchange the code of `callback`: everything from the callback. */
+function codeParams(client: TestClient, callback: { accountsServer: string; code: string }) {
+  return {
+    accountsServer: callback.accountsServer,
+    clientId: client.client_id,
+    clientSecret: client.client_secret,
+    code: callback.code,
+    redirectURI: REDIRECT_URI,
+  }
+}
+
 describe('server-based flow against the emulator', () => {
   it("exchangeAuthorizationCode sends the code to the user's DC and refreshAccessToken keeps the refresh token", async () => {
     const client = await zoho.client({ dcs: ['us', 'eu'] })
@@ -97,16 +108,7 @@ describe('server-based flow against the emulator', () => {
     expect(callback.location).toBe('eu')
     expect(callback.accountsServer).toBe(accounts('eu'))
 
-    const tokens = await exchangeAuthorizationCode(
-      {
-        accountsServer: callback.accountsServer,
-        clientId: client.client_id,
-        clientSecret: client.client_secret,
-        code: callback.code,
-        redirectURI: REDIRECT_URI,
-      },
-      insecure,
-    )
+    const tokens = await exchangeAuthorizationCode(codeParams(client, callback), insecure)
     expect(tokens.apiDomain).toBe(`${zoho.url}/eu/api`)
     expect(tokens.expiresInSeconds).toBe(3600)
     expect(tokens.refreshToken).toMatch(/^1000\.[0-9a-f]{32}\.[0-9a-f]{32}$/)
@@ -158,13 +160,7 @@ describe('server-based flow against the emulator', () => {
     const client = await zoho.client()
     await zoho.user('bo@example.com')
     const callback = await grant(client, 'bo@example.com', ['ZohoCRM.users.READ'])
-    const params = {
-      accountsServer: callback.accountsServer,
-      clientId: client.client_id,
-      clientSecret: client.client_secret,
-      code: callback.code,
-      redirectURI: REDIRECT_URI,
-    }
+    const params = codeParams(client, callback)
     await exchangeAuthorizationCode(params, insecure)
     expect((await errorOf(exchangeAuthorizationCode(params, insecure))).error).toBe('invalid_code')
   })
@@ -174,18 +170,7 @@ describe('server-based flow against the emulator', () => {
     await zoho.user('cy@example.com')
     const callback = await grant(client, 'cy@example.com', ['ZohoCRM.users.READ'])
     await zoho.control('clock', { advance_seconds: 121 })
-    const error = await errorOf(
-      exchangeAuthorizationCode(
-        {
-          accountsServer: callback.accountsServer,
-          clientId: client.client_id,
-          clientSecret: client.client_secret,
-          code: callback.code,
-          redirectURI: REDIRECT_URI,
-        },
-        insecure,
-      ),
-    )
+    const error = await errorOf(exchangeAuthorizationCode(codeParams(client, callback), insecure))
     expect(error.error).toBe('invalid_code')
   })
 
@@ -242,16 +227,7 @@ describe('server-based flow against the emulator', () => {
     const client = await zoho.client()
     await zoho.user('fa@example.com')
     const callback = await grant(client, 'fa@example.com', ['ZohoCRM.users.READ'])
-    const tokens = await exchangeAuthorizationCode(
-      {
-        accountsServer: callback.accountsServer,
-        clientId: client.client_id,
-        clientSecret: client.client_secret,
-        code: callback.code,
-        redirectURI: REDIRECT_URI,
-      },
-      insecure,
-    )
+    const tokens = await exchangeAuthorizationCode(codeParams(client, callback), insecure)
     const base = { accountsServer: callback.accountsServer, refreshToken: tokens.refreshToken! }
     const badSecret = await errorOf(
       refreshAccessToken(
@@ -273,16 +249,7 @@ describe('server-based flow against the emulator', () => {
     const client = await zoho.client()
     await zoho.user('gu@example.com')
     const callback = await grant(client, 'gu@example.com', ['ZohoCRM.users.READ'])
-    const tokens = await exchangeAuthorizationCode(
-      {
-        accountsServer: callback.accountsServer,
-        clientId: client.client_id,
-        clientSecret: client.client_secret,
-        code: callback.code,
-        redirectURI: REDIRECT_URI,
-      },
-      insecure,
-    )
+    const tokens = await exchangeAuthorizationCode(codeParams(client, callback), insecure)
     const params = {
       accountsServer: callback.accountsServer,
       clientId: client.client_id,
@@ -305,16 +272,7 @@ describe('server-based flow against the emulator', () => {
     const client = await zoho.client()
     await zoho.user('ha@example.com')
     const callback = await grant(client, 'ha@example.com', ['ZohoCRM.users.READ'])
-    const tokens = await exchangeAuthorizationCode(
-      {
-        accountsServer: callback.accountsServer,
-        clientId: client.client_id,
-        clientSecret: client.client_secret,
-        code: callback.code,
-        redirectURI: REDIRECT_URI,
-      },
-      insecure,
-    )
+    const tokens = await exchangeAuthorizationCode(codeParams(client, callback), insecure)
     await revokeToken(
       { accountsServer: callback.accountsServer, token: tokens.refreshToken! },
       insecure,

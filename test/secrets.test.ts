@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCli } from '../src/cli/main.js'
+import { runCommand } from './support/cli.js'
 import { startTestEmulator, type TestEmulator } from './support/emulator.js'
 
 let zoho: TestEmulator
@@ -25,16 +25,8 @@ interface Printed {
 }
 
 async function cli(argv: string[], env: Record<string, string | undefined>): Promise<Printed> {
-  let out = ''
-  const sink = { write: (s: string) => void (out += s) }
-  const code = await runCli(argv, {
-    env,
-    cwd: env.HOME ?? tmpdir(),
-    stdout: sink,
-    stderr: sink,
-    signal: new AbortController().signal,
-  })
-  return { code, out }
+  const { code, stdout, stderr } = await runCommand(argv, env)
+  return { code, out: stdout + stderr }
 }
 
 describe('secrets in CLI output', () => {

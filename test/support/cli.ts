@@ -1,0 +1,25 @@
+/** Runs the CLI in-process, as `zoho-auth …` would, and keeps what it printed. */
+import { tmpdir } from 'node:os'
+import { runCli } from '../../src/cli/main.js'
+
+export interface CliRun {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+export async function runCommand(
+  argv: string[],
+  env: Record<string, string | undefined>,
+): Promise<CliRun> {
+  let stdout = ''
+  let stderr = ''
+  const code = await runCli(argv, {
+    env,
+    cwd: env.HOME ?? tmpdir(),
+    stdout: { write: (s) => void (stdout += s) },
+    stderr: { write: (s) => void (stderr += s) },
+    signal: new AbortController().signal,
+  })
+  return { code, stdout, stderr }
+}
