@@ -212,6 +212,58 @@ export function describeStoreContract(name: string, makeStore: StoreMaker): void
       expect(await store.delete('acme')).toBe(false)
     })
 
+    it('create after delete continues the version, so a write fenced on the old version loses', async () => {
+      await store.create(newConnection('acme'), T0)
+      expect(await store.delete('acme')).toBe(true)
+      const input = newConnection('acme')
+      const recreated = await store.create(input, T0 + 1)
+      expect(recreated).toEqual({ ...input, version: 2, createdAt: T0 + 1, updatedAt: T0 + 1 })
+      expect(await store.update('acme', { accessToken: fakeZohoToken() }, 1, T0 + 2)).toBeNull()
+      expect(await store.get('acme')).toEqual(recreated)
+    })
+
+    it('create after delete continues from the last version the deleted row reached', async () => {
+      const first = await store.create(newConnection('acme'), T0)
+      const second = await store.update('acme', { lastError: 'a' }, first.version, T0 + 1)
+      const third = await store.update('acme', { lastError: 'b' }, second!.version, T0 + 2)
+      expect(third?.version).toBe(3)
+      await store.delete('acme')
+      expect((await store.create(newConnection('acme'), T0 + 3)).version).toBe(4)
+      await store.delete('acme')
+      expect((await store.create(newConnection('acme'), T0 + 4)).version).toBe(5)
+      for (const stale of [1, 2, 3, 4]) {
+        expect(await store.update('acme', { lastError: 'stale' }, stale, T0 + 5)).toBeNull()
+      }
+      expect(await store.get('acme')).toMatchObject({ version: 5, lastError: null })
+    })
+
+    it('create after delete of another id, or a failed create, leaves versions alone', async () => {
+      await store.create(newConnection('acme'), T0)
+      await store.update('acme', { lastError: 'a' }, 1, T0 + 1)
+      await store.delete('acme')
+      expect((await store.create(newConnection('other'), T0 + 2)).version).toBe(1)
+      await store.create(newConnection('acme'), T0 + 3)
+      const error = await store.create(newConnection('acme'), T0 + 4).catch((e: unknown) => e)
+      expect(error).toMatchObject({ code: 'ERR_CONNECTION_EXISTS' })
+      await store.delete('acme')
+      expect((await store.create(newConnection('acme'), T0 + 5)).version).toBe(4)
+    })
+
+    it('create racing after a delete: exactly one caller wins, at the continued version', async () => {
+      await store.create(newConnection('acme'), T0)
+      await store.update('acme', { lastError: 'a' }, 1, T0 + 1)
+      await store.delete('acme')
+      const results = await Promise.allSettled(
+        Array.from({ length: 6 }, (_, i) => store.create(newConnection('acme'), T0 + 2 + i)),
+      )
+      const winners = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
+      const losers = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []))
+      expect(winners.map((row) => row.version)).toEqual([3])
+      expect(losers).toHaveLength(5)
+      for (const loser of losers) expect(loser).toMatchObject({ code: 'ERR_CONNECTION_EXISTS' })
+      expect(await store.get('acme')).toEqual(winners[0])
+    })
+
     it('delete drops the lease with the connection', async () => {
       await store.create(newConnection('acme'), T0)
       expect(await store.acquireLease('acme', 'A', 60_000, T0)).toBe(true)

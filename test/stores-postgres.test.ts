@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { KeyRing, generateEncryptionKey } from '../src/stores/crypto.js'
 import { PostgresStore, openPostgresStore } from '../src/stores/postgres.js'
+import { POSTGRES_MIGRATIONS } from '../src/stores/postgres-schema.js'
 import { describeCrossProcess } from './fixtures/cross-process.js'
 import {
   TEST_DATABASE_URL,
@@ -103,11 +104,14 @@ describe.skipIf(!postgres)('PostgresStore on PostgreSQL', () => {
     })
   })
 
-  it('PostgresStore.migrate records version 1 once however often it runs', async () => {
+  it('PostgresStore.migrate records each migration once however often it runs', async () => {
     await store.migrate()
     await another()
-    expect(await rawQuery(`SELECT version, name FROM "${schema}".schema_migrations`)).toEqual([
+    expect(
+      await rawQuery(`SELECT version, name FROM "${schema}".schema_migrations ORDER BY version`),
+    ).toEqual([
       { version: 1, name: 'connections, clients, mints, change notifications' },
+      { version: 2, name: 'deleted connection versions' },
     ])
   })
 
@@ -115,7 +119,7 @@ describe.skipIf(!postgres)('PostgresStore on PostgreSQL', () => {
     await rawQuery(`INSERT INTO "${schema}".schema_migrations VALUES (99, 'future', 0)`)
     await expect(store.migrate()).rejects.toMatchObject({
       code: 'ERR_STORE',
-      message: 'The database schema is at version 99, newer than this zoho-auth knows (1)',
+      message: 'The database schema is at version 99, newer than this zoho-auth knows (2)',
     })
   })
 
@@ -174,6 +178,7 @@ if (postgres) {
         )
         return Number(rows[0]?.n)
       },
+      migrationCount: POSTGRES_MIGRATIONS.length,
       cleanup: () => dropSchema(schema),
     }
   })

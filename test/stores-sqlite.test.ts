@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { KeyRing, generateEncryptionKey } from '../src/stores/crypto.js'
+import { SQLITE_MIGRATIONS } from '../src/stores/sqlite-schema.js'
 import { defaultDatabasePath, openSqliteStore } from '../src/stores/sqlite.js'
 import { describeCrossProcess } from './fixtures/cross-process.js'
 import { fakeZohoToken, newConnection } from './store-contract.js'
@@ -142,7 +143,7 @@ describe('SqliteStore encryption at rest', () => {
 })
 
 describe('SqliteStore migrations', () => {
-  it('SqliteStore.migrate records version 1 once however often it runs', async () => {
+  it('SqliteStore.migrate records each migration once however often it runs', async () => {
     const store = await openSqliteStore({ path, keyRing })
     await store.migrate()
     await store.close()
@@ -151,6 +152,7 @@ describe('SqliteStore migrations', () => {
     const db = new Database(path)
     expect(db.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([
       { version: 1, name: 'connections, clients, mints' },
+      { version: 2, name: 'deleted connection versions' },
     ])
     db.close()
   })
@@ -163,7 +165,7 @@ describe('SqliteStore migrations', () => {
     db.close()
     await expect(openSqliteStore({ path, keyRing })).rejects.toMatchObject({
       code: 'ERR_STORE',
-      message: 'The database schema is at version 99, newer than this zoho-auth knows (1)',
+      message: 'The database schema is at version 99, newer than this zoho-auth knows (2)',
       remedy: 'Upgrade zoho-auth to the version that last wrote this database.',
     })
   })
@@ -197,6 +199,7 @@ describeCrossProcess('SqliteStore', async () => {
       db.close()
       return n
     },
+    migrationCount: SQLITE_MIGRATIONS.length,
     cleanup: async () => rmSync(raceDir, { recursive: true, force: true }),
   }
 })

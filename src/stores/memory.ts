@@ -25,6 +25,8 @@ function copy<T>(value: T): T {
 /** A ConnectionStore held in memory, shared by whoever holds the instance. */
 export class MemoryStore implements ConnectionStore {
   readonly #connections = new Map<string, Connection>()
+  /** The last version of each deleted id, so a re-created id carries on from it. */
+  readonly #deletedVersions = new Map<string, number>()
   readonly #leases = new Map<string, Lease>()
   readonly #mints = new Map<string, number[]>()
   readonly #clients = new Map<string, StoredClient>()
@@ -43,8 +45,10 @@ export class MemoryStore implements ConnectionStore {
 
   async create(connection: NewConnection, now: number): Promise<Connection> {
     if (this.#connections.has(connection.id)) throw new ConnectionExistsError(connection.id)
-    const row: Connection = { ...copy(connection), version: 1, createdAt: now, updatedAt: now }
+    const version = (this.#deletedVersions.get(connection.id) ?? 0) + 1
+    const row: Connection = { ...copy(connection), version, createdAt: now, updatedAt: now }
     this.#connections.set(row.id, row)
+    this.#deletedVersions.delete(row.id)
     this.#changes.emit(eventOf(row.id))
     return copy(row)
   }
@@ -71,10 +75,13 @@ export class MemoryStore implements ConnectionStore {
   }
 
   async delete(id: string): Promise<boolean> {
-    const existed = this.#connections.delete(id)
+    const current = this.#connections.get(id)
     this.#leases.delete(id)
-    if (existed) this.#changes.emit(eventOf(id))
-    return existed
+    if (current === undefined) return false
+    this.#connections.delete(id)
+    this.#deletedVersions.set(id, current.version)
+    this.#changes.emit(eventOf(id))
+    return true
   }
 
   async acquireLease(id: string, owner: string, ttlMs: number, now: number): Promise<boolean> {

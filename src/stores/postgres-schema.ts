@@ -74,4 +74,16 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
         EXECUTE FUNCTION ${q}zoho_auth_notify_change('${channel}')`,
     ],
   },
+  {
+    version: 2,
+    name: 'deleted connection versions',
+    // A tombstone per deleted id: its re-creation continues the version instead of restarting
+    // at 1, so a write fenced on the old row's version can never match the new row.
+    statements: ({ qualifier: q }) => [
+      `CREATE TABLE ${q}deleted_connections (
+        id TEXT PRIMARY KEY,
+        version INTEGER NOT NULL
+      )`,
+    ],
+  },
 ]

@@ -7,7 +7,7 @@
  * @see https://www.postgresql.org/docs/current/sql-notify.html
  */
 import pg from 'pg'
-import type { Pool as PgPool, PoolConfig } from 'pg'
+import type { Pool as PgPool, PoolClient, PoolConfig } from 'pg'
 import type { KeyRing } from './crypto.js'
 import { ConnectionExistsError, StoreError } from './errors.js'
 import { PostgresListener } from './postgres-listener.js'
@@ -71,14 +71,19 @@ export class PostgresStore implements ConnectionStore {
   readonly #schema: string
   readonly #names: PostgresNames
   readonly #listener: PostgresListener
-  readonly #t: { connections: string; clients: string; mints: string }
+  readonly #t: { connections: string; deleted: string; clients: string; mints: string }
 
   constructor(options: PostgresStoreOptions) {
     this.#keyRing = options.keyRing
     this.#schema = options.schema ?? DEFAULT_POSTGRES_SCHEMA
     this.#names = namesFor(this.#schema)
     const q = this.#names.qualifier
-    this.#t = { connections: `${q}connections`, clients: `${q}clients`, mints: `${q}mints` }
+    this.#t = {
+      connections: `${q}connections`,
+      deleted: `${q}deleted_connections`,
+      clients: `${q}clients`,
+      mints: `${q}mints`,
+    }
     if (options.pool !== undefined) {
       this.#pool = options.pool
       this.#ownsPool = false
@@ -104,13 +109,40 @@ export class PostgresStore implements ConnectionStore {
     }
   }
 
-  async migrate(): Promise<void> {
-    let client
+  async #connect(): Promise<PoolClient> {
     try {
-      client = await this.#pool.connect()
+      return await this.#pool.connect()
     } catch (error) {
       throw unreachable(error) ?? error
     }
+  }
+
+  /**
+   * Runs `work` in a READ COMMITTED transaction holding a lock on connection `id`, so a create
+   * and a delete of one id take turns: each statement after the lock sees what the other
+   * committed. A row lock cannot do this, since the row (or tombstone) may not exist yet.
+   */
+  async #withConnectionLock<T>(id: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.#connect()
+    try {
+      await client.query('BEGIN ISOLATION LEVEL READ COMMITTED')
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`, [
+        `zoho-auth connection ${this.#schema}`,
+        id,
+      ])
+      const result = await work(client)
+      await client.query('COMMIT')
+      return result
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {})
+      throw unreachable(error) ?? error
+    } finally {
+      client.release()
+    }
+  }
+
+  async migrate(): Promise<void> {
+    const client = await this.#connect()
     const q = this.#names.qualifier
     try {
       await client.query('BEGIN')
@@ -164,16 +196,28 @@ export class PostgresStore implements ConnectionStore {
     return rows.map((row) => rowToConnection(row, this.#keyRing))
   }
 
+  /** Continues from the id's tombstone, if it had one, and removes it in the same transaction. */
   async create(connection: NewConnection, now: number): Promise<Connection> {
     const columns = [...CONNECTION_COLUMNS, 'version', 'created_at', 'updated_at']
-    const rows = await this.#query<ConnectionRow>(
-      `INSERT INTO ${this.#t.connections} (${columns.join(', ')})
-       VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})
-       ON CONFLICT (id) DO NOTHING RETURNING *`,
-      [...newConnectionValues(connection, this.#keyRing), 1, now, now],
-    )
-    if (rows[0] === undefined) throw new ConnectionExistsError(connection.id)
-    return rowToConnection(rows[0], this.#keyRing)
+    const values = newConnectionValues(connection, this.#keyRing)
+    const n = values.length
+    const row = await this.#withConnectionLock(connection.id, async (client) => {
+      // Under the lock a rival create has committed or not begun: its row is a plain conflict.
+      const { rows } = await client.query<ConnectionRow>(
+        `INSERT INTO ${this.#t.connections} (${columns.join(', ')})
+         VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')},
+           COALESCE((SELECT version FROM ${this.#t.deleted} WHERE id = $1), 0) + 1,
+           $${n + 1}, $${n + 1})
+         ON CONFLICT (id) DO NOTHING RETURNING *`,
+        [...values, now],
+      )
+      if (rows[0] !== undefined) {
+        await client.query(`DELETE FROM ${this.#t.deleted} WHERE id = $1`, [connection.id])
+      }
+      return rows[0]
+    })
+    if (row === undefined) throw new ConnectionExistsError(connection.id)
+    return rowToConnection(row, this.#keyRing)
   }
 
   async update(
@@ -194,12 +238,20 @@ export class PostgresStore implements ConnectionStore {
     return rows[0] === undefined ? null : rowToConnection(rows[0], this.#keyRing)
   }
 
+  /** Leaves a tombstone with the row's last version, in the same transaction as the delete. */
   async delete(id: string): Promise<boolean> {
-    const rows = await this.#query(
-      `DELETE FROM ${this.#t.connections} WHERE id = $1 RETURNING id`,
-      [id],
-    )
-    return rows.length > 0
+    return this.#withConnectionLock(id, async (client) => {
+      // Waiting on an update's row lock, the DELETE then sees (and returns) the updated version.
+      const { rows } = await client.query(
+        `WITH gone AS (DELETE FROM ${this.#t.connections} WHERE id = $1 RETURNING id, version)
+         INSERT INTO ${this.#t.deleted} (id, version) SELECT id, version FROM gone
+         ON CONFLICT (id) DO UPDATE
+           SET version = GREATEST(${this.#t.deleted}.version, excluded.version)
+         RETURNING id`,
+        [id],
+      )
+      return rows.length > 0
+    })
   }
 
   async acquireLease(id: string, owner: string, ttlMs: number, now: number): Promise<boolean> {

@@ -49,4 +49,16 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX mints_at ON mints (at)`,
     ],
   },
+  {
+    version: 2,
+    name: 'deleted connection versions',
+    statements: [
+      // A tombstone per deleted id: its re-creation continues the version instead of restarting
+      // at 1, so a write fenced on the old row's version can never match the new row.
+      `CREATE TABLE deleted_connections (
+        id TEXT PRIMARY KEY,
+        version INTEGER NOT NULL
+      ) STRICT`,
+    ],
+  },
 ]

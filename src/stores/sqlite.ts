@@ -122,15 +122,30 @@ export class SqliteStore implements ConnectionStore {
     return rows.map((row) => rowToConnection(row, this.#keyRing))
   }
 
+  /** Continues from the id's tombstone, if it had one, and removes it in the same transaction. */
   async create(connection: NewConnection, now: number): Promise<Connection> {
     const columns = [...CONNECTION_COLUMNS, 'version', 'created_at', 'updated_at']
-    const row = this.#sql(
-      `INSERT INTO connections (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
-       ON CONFLICT (id) DO NOTHING RETURNING *`,
-    ).get(...newConnectionValues(connection, this.#keyRing), 1, now, now) as
-      ConnectionRow | undefined
+    const values = newConnectionValues(connection, this.#keyRing)
+    const row = this.#db
+      .transaction((): ConnectionRow | undefined => {
+        const inserted = this.#sql(
+          `INSERT INTO connections (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
+           ON CONFLICT (id) DO NOTHING RETURNING *`,
+        ).get(...values, this.#nextVersion(connection.id), now, now) as ConnectionRow | undefined
+        if (inserted !== undefined) {
+          this.#sql('DELETE FROM deleted_connections WHERE id = ?').run(connection.id)
+        }
+        return inserted
+      })
+      .immediate()
     if (row === undefined) throw new ConnectionExistsError(connection.id)
     return rowToConnection(row, this.#keyRing)
+  }
+
+  #nextVersion(id: string): number {
+    const tombstone = this.#sql('SELECT version FROM deleted_connections WHERE id = ?').get(id) as
+      { version: number } | undefined
+    return (tombstone?.version ?? 0) + 1
   }
 
   async update(
@@ -149,8 +164,20 @@ export class SqliteStore implements ConnectionStore {
     return row === undefined ? null : rowToConnection(row, this.#keyRing)
   }
 
+  /** Leaves a tombstone with the row's last version, in the same transaction as the delete. */
   async delete(id: string): Promise<boolean> {
-    return this.#sql('DELETE FROM connections WHERE id = ?').run(id).changes > 0
+    return this.#db
+      .transaction((): boolean => {
+        const gone = this.#sql('DELETE FROM connections WHERE id = ? RETURNING version').get(id) as
+          { version: number } | undefined
+        if (gone === undefined) return false
+        this.#sql(
+          `INSERT INTO deleted_connections (id, version) VALUES (?, ?)
+           ON CONFLICT (id) DO UPDATE SET version = max(version, excluded.version)`,
+        ).run(id, gone.version)
+        return true
+      })
+      .immediate()
   }
 
   async acquireLease(id: string, owner: string, ttlMs: number, now: number): Promise<boolean> {

@@ -31,7 +31,11 @@ export interface Connection {
   status: ConnectionStatus
   /** The last failure, already redacted, for people to read. */
   lastError: string | null
-  /** Incremented by every write; the fencing token for compare-and-set. */
+  /**
+   * Incremented by every write; the fencing token for compare-and-set. An id's versions never
+   * repeat, even across `delete` and `create`: a re-created id continues from the deleted row's
+   * last version, so a write fenced on the old row can never land in the new one.
+   */
   version: number
   createdAt: number
   updatedAt: number
@@ -61,7 +65,10 @@ export interface ConnectionStore {
 
   get(id: string): Promise<Connection | null>
   list(): Promise<Connection[]>
-  /** Inserts a new connection; throws `ConnectionExistsError` if the id is taken. */
+  /**
+   * Inserts a new connection; throws `ConnectionExistsError` if the id is taken. A new id starts
+   * at version 1; an id that was deleted starts one past its last version (see `delete`).
+   */
   create(connection: NewConnection, now: number): Promise<Connection>
   /**
    * Compare-and-set: applies `patch` only if the stored version is still `expectedVersion`.
@@ -74,7 +81,12 @@ export interface ConnectionStore {
     expectedVersion: number,
     now: number,
   ): Promise<Connection | null>
-  /** Removes the connection and its lease. Returns whether it existed. */
+  /**
+   * Removes the connection and its lease. Returns whether it existed. The store remembers the
+   * id's last version (a small tombstone, kept until the id is created again), atomically with
+   * the delete, so that a refresh still in flight against the old row loses its compare-and-set
+   * against any later row of that id instead of writing the old grant's token into it.
+   */
   delete(id: string): Promise<boolean>
 
   /**
