@@ -44,6 +44,28 @@ describe('TokenManager refresh across processes', () => {
     expect(h.zoho.count('refresh_token')).toBe(2)
   })
 
+  it('getToken: a refresh in flight across delete and re-create does not write into the new row', async () => {
+    const h = harness()
+    await h.seed({ expiresInMs: -1 })
+    const { hold, release } = gate()
+    h.zoho.refreshOutcomes.push({ hold })
+    const stale = h.manager.getToken('acme')
+    await vi.waitFor(() => expect(h.zoho.count('refresh_token')).toBe(1))
+    // Meanwhile another process deletes "acme" and connects it again, for another Zoho user.
+    expect(await h.sibling().delete('acme')).toBe(true)
+    const fresh = await h.seed({ expiresInMs: 3_600_000, zuid: '700000002' })
+    release()
+    const fromStale = await stale
+    expect(await h.store.get('acme')).toMatchObject({
+      version: 2,
+      zuid: '700000002',
+      refreshToken: fresh.refreshToken,
+      accessToken: fresh.accessToken,
+    })
+    expect(fromStale.accessToken).toBe(fresh.accessToken)
+    expect(h.zoho.count('refresh_token')).toBe(1)
+  })
+
   it('getToken: an expired lease of a killed holder is taken over', async () => {
     const h = harness()
     await h.seed({ expiresInMs: -1 })
