@@ -27,13 +27,19 @@ export interface MintRequest {
 
 /** What mint returns when its lease went to another process between attempts. */
 export const LEASE_LOST = Symbol('lease lost')
+/**
+ * What mint returns when the connection was re-granted (replaced, or deleted and created again)
+ * while its request was in flight: the token it got belongs to the old grant and must not be
+ * written; the caller starts over on the new grant.
+ */
+export const GRANT_CHANGED = Symbol('grant changed')
 
 /** Spends one mint (or a few, on transient failures) and writes the new token. */
 export async function mint(
   ctx: ManagerContext,
   connection: Connection,
   request: MintRequest,
-): Promise<AccessToken | null | typeof LEASE_LOST> {
+): Promise<AccessToken | null | typeof LEASE_LOST | typeof GRANT_CHANGED> {
   const accountsServer = ctx.accountsServer(connection)
   const client = await ctx.client(connection.clientId)
   const clientSecret = client.dcSecrets?.[connection.dc] ?? client.clientSecret
@@ -119,7 +125,7 @@ async function save(
   read: Connection,
   tokens: TokenSet,
   at: { sentAt: number; failedToken: string | undefined },
-): Promise<AccessToken> {
+): Promise<AccessToken | typeof GRANT_CHANGED> {
   const lifetimeMs = tokens.expiresInSeconds * 1000
   const expiresAt = at.sentAt + lifetimeMs
   let base = read
@@ -146,12 +152,16 @@ async function save(
       ctx.events.emit({ type: 'refreshed', connectionId: written.id, expiresAt })
       return token
     }
-    // Fenced: someone wrote after our read. A newer token wins over ours.
+    // Fenced: someone wrote after our read.
     const current = await ctx.read(base.id)
-    if (current.refreshToken !== read.refreshToken || current.accessToken !== base.accessToken) {
-      const valid = validToken(current, ctx.now())
-      if (valid !== null && valid.accessToken !== at.failedToken) return ctx.rememberStored(current)
+    const valid = validToken(current, ctx.now())
+    const servable = valid !== null && valid.accessToken !== at.failedToken
+    // Another grant now: our token is the old grant's (maybe another user's). Never write it.
+    if (current.refreshToken !== read.refreshToken) {
+      return servable ? ctx.rememberStored(current) : GRANT_CHANGED
     }
+    // The same grant, refreshed by someone else meanwhile: their newer token wins over ours.
+    if (current.accessToken !== base.accessToken && servable) return ctx.rememberStored(current)
     base = current
   }
 }

@@ -66,6 +66,29 @@ describe('TokenManager refresh across processes', () => {
     expect(h.zoho.count('refresh_token')).toBe(1)
   })
 
+  it('getToken: a refresh in flight across a re-grant whose token already expired refreshes the new grant', async () => {
+    const h = harness()
+    const old = await h.seed({ expiresInMs: -1 })
+    const { hold, release } = gate()
+    h.zoho.refreshOutcomes.push({ hold })
+    const stale = h.manager.getToken('acme')
+    await vi.waitFor(() => expect(h.zoho.count('refresh_token')).toBe(1))
+    expect(await h.sibling().delete('acme')).toBe(true)
+    const fresh = await h.seed({ expiresInMs: -1, zuid: '700000002' })
+    release()
+    const token = await stale
+    const refreshes = h.zoho.requests.filter((r) => r.form.get('grant_type') === 'refresh_token')
+    expect(refreshes.map((r) => r.form.get('refresh_token'))).toEqual([
+      old.refreshToken,
+      fresh.refreshToken,
+    ])
+    const stored = await h.store.get('acme')
+    expect(stored).toMatchObject({ zuid: '700000002', refreshToken: fresh.refreshToken })
+    // What is stored and served came from the new grant's refresh, not the old one's.
+    expect(stored?.accessToken).toBe(token.accessToken)
+    expect(token.accessToken).not.toBe(fresh.accessToken)
+  })
+
   it('getToken: an expired lease of a killed holder is taken over', async () => {
     const h = harness()
     await h.seed({ expiresInMs: -1 })

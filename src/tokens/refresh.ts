@@ -14,7 +14,7 @@ import {
   NeedsReauthError,
   RefreshTimeoutError,
 } from './errors.js'
-import { errorMessage, LEASE_LOST, mint } from './mint.js'
+import { errorMessage, GRANT_CHANGED, LEASE_LOST, mint } from './mint.js'
 import type { AccessToken } from './types.js'
 
 interface Flight {
@@ -144,6 +144,8 @@ export class Refresher {
           const held = await this.ctx.read(id)
           if (this.usable(held, ctx.now(), failedToken)) return ctx.rememberStored(held)
           const minted = await mint(ctx, held, { priority, failedToken })
+          // Re-granted mid-flight: start over on the new grant (the lease is released first).
+          if (minted === GRANT_CHANGED) continue
           if (minted !== LEASE_LOST) return minted
         } finally {
           await ctx.store.releaseLease(id, ctx.ownerId).catch(() => undefined)
