@@ -2,6 +2,8 @@
  * The PostgreSQL schema, as numbered migrations over qualified names (so each store can live in
  * its own schema). Append only: a released migration never changes.
  */
+import type { PoolClient } from 'pg'
+import { StoreError } from './errors.js'
 
 export interface PostgresNames {
   /** `"schema".` or empty for the search path. */
@@ -87,3 +89,61 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     ],
   },
 ]
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,39}$/
+export const DEFAULT_POSTGRES_SCHEMA = 'zoho_auth'
+
+/** The qualified names of a store in `schema`; refuses a name that is not a plain identifier. */
+export function postgresNames(schema: string): PostgresNames {
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new StoreError(`Invalid PostgreSQL schema name "${schema}"`, {
+      remedy:
+        'Use lower-case letters, digits and underscores (at most 40), starting with a letter.',
+    })
+  }
+  return { qualifier: `"${schema}".`, channel: `zoho_auth_changes_${schema}` }
+}
+
+/**
+ * Applies pending migrations in one transaction. Concurrent instances starting together: one
+ * migrates under the advisory lock, the others wait, then find it done.
+ */
+export async function migratePostgres(
+  client: PoolClient,
+  schema: string,
+  names: PostgresNames,
+): Promise<void> {
+  const q = names.qualifier
+  try {
+    await client.query('BEGIN')
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('zoho-auth'), hashtext($1))`, [
+      schema,
+    ])
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`)
+    await client.query(`CREATE TABLE IF NOT EXISTS ${q}schema_migrations (
+      version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`)
+    const { rows } = await client.query<{ v: number | null }>(
+      `SELECT max(version) AS v FROM ${q}schema_migrations`,
+    )
+    const current = rows[0]?.v ?? 0
+    const latest = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0
+    if (current > latest) {
+      throw new StoreError(
+        `The database schema is at version ${current}, newer than this zoho-auth knows (${latest})`,
+        { remedy: 'Upgrade zoho-auth to the version that last wrote this database.' },
+      )
+    }
+    for (const migration of POSTGRES_MIGRATIONS) {
+      if (migration.version <= current) continue
+      for (const statement of migration.statements(names)) await client.query(statement)
+      await client.query(
+        `INSERT INTO ${q}schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
+        [migration.version, migration.name, Date.now()],
+      )
+    }
+    await client.query('COMMIT')
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {})
+    throw error
+  }
+}

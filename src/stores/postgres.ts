@@ -11,7 +11,7 @@ import type { Pool as PgPool, PoolClient, PoolConfig } from 'pg'
 import type { KeyRing } from './crypto.js'
 import { ConnectionExistsError, StoreError } from './errors.js'
 import { PostgresListener } from './postgres-listener.js'
-import { POSTGRES_MIGRATIONS } from './postgres-schema.js'
+import { DEFAULT_POSTGRES_SCHEMA, migratePostgres, postgresNames } from './postgres-schema.js'
 import type { PostgresNames } from './postgres-schema.js'
 import {
   CONNECTION_COLUMNS,
@@ -50,18 +50,7 @@ export interface PostgresStoreOptions {
 
 // Mint rows older than this go whatever window a caller asks about.
 const MINT_RETENTION_MS = 24 * 60 * 60 * 1000
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,39}$/
-export const DEFAULT_POSTGRES_SCHEMA = 'zoho_auth'
-
-function namesFor(schema: string): PostgresNames {
-  if (!SCHEMA_NAME.test(schema)) {
-    throw new StoreError(`Invalid PostgreSQL schema name "${schema}"`, {
-      remedy:
-        'Use lower-case letters, digits and underscores (at most 40), starting with a letter.',
-    })
-  }
-  return { qualifier: `"${schema}".`, channel: `zoho_auth_changes_${schema}` }
-}
+export { DEFAULT_POSTGRES_SCHEMA }
 
 /** A ConnectionStore on PostgreSQL. */
 export class PostgresStore implements ConnectionStore {
@@ -76,7 +65,7 @@ export class PostgresStore implements ConnectionStore {
   constructor(options: PostgresStoreOptions) {
     this.#keyRing = options.keyRing
     this.#schema = options.schema ?? DEFAULT_POSTGRES_SCHEMA
-    this.#names = namesFor(this.#schema)
+    this.#names = postgresNames(this.#schema)
     const q = this.#names.qualifier
     this.#t = {
       connections: `${q}connections`,
@@ -143,39 +132,8 @@ export class PostgresStore implements ConnectionStore {
 
   async migrate(): Promise<void> {
     const client = await this.#connect()
-    const q = this.#names.qualifier
     try {
-      await client.query('BEGIN')
-      // Concurrent instances starting together: one migrates, the others wait, then see it done.
-      await client.query(`SELECT pg_advisory_xact_lock(hashtext('zoho-auth'), hashtext($1))`, [
-        this.#schema,
-      ])
-      await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.#schema}"`)
-      await client.query(`CREATE TABLE IF NOT EXISTS ${q}schema_migrations (
-        version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`)
-      const { rows } = await client.query<{ v: number | null }>(
-        `SELECT max(version) AS v FROM ${q}schema_migrations`,
-      )
-      const current = rows[0]?.v ?? 0
-      const latest = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0
-      if (current > latest) {
-        throw new StoreError(
-          `The database schema is at version ${current}, newer than this zoho-auth knows (${latest})`,
-          { remedy: 'Upgrade zoho-auth to the version that last wrote this database.' },
-        )
-      }
-      for (const migration of POSTGRES_MIGRATIONS) {
-        if (migration.version <= current) continue
-        for (const statement of migration.statements(this.#names)) await client.query(statement)
-        await client.query(
-          `INSERT INTO ${q}schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
-          [migration.version, migration.name, Date.now()],
-        )
-      }
-      await client.query('COMMIT')
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {})
-      throw error
+      await migratePostgres(client, this.#schema, this.#names)
     } finally {
       client.release()
     }
