@@ -1,38 +1,8 @@
 // One process of our burst: opens the shared store, warms its in-process cache with one call
 // (the token is still valid, so no refresh), says ready, then at `startAt` fires `n` concurrent
 // getAccessToken calls. Same line protocol as bench/peers/zoho-sdk-child.mjs.
-import { createHash } from 'node:crypto'
+import { config, runChild, send, tally, waitForStart } from './child-protocol.js'
 import { openManager, openStore } from './stores.js'
-
-// Tokens never leave a child; a short hash lets the parent count distinct tokens across processes.
-const fingerprint = (token) => createHash('sha256').update(String(token)).digest('hex').slice(0, 16)
-
-const config = JSON.parse(process.argv[2] ?? '{}')
-
-function send(message) {
-  process.stdout.write(JSON.stringify(message) + '\n')
-}
-
-function describeError(error) {
-  if (error && typeof error === 'object')
-    return `${error.code ?? error.name}: ${error.message}`.slice(0, 160)
-  return String(error).slice(0, 160)
-}
-
-function waitForStart() {
-  return new Promise((resolve) => {
-    let buffer = ''
-    process.stdin.setEncoding('utf8')
-    process.stdin.on('data', (chunk) => {
-      buffer += chunk
-      const newline = buffer.indexOf('\n')
-      if (newline >= 0) {
-        process.stdin.pause()
-        resolve(JSON.parse(buffer.slice(0, newline)).startAt)
-      }
-    })
-  })
-}
 
 /** A real CRM call, as an app would make it: the cached token, then the request. */
 async function currentUser(manager, apiDomain) {
@@ -60,9 +30,7 @@ async function main() {
   }
   const warm = await manager.getToken(config.connectionId)
   send({ ready: true, expiresAt: warm.expiresAt })
-  const startAt = await waitForStart()
-  const delay = startAt - Date.now()
-  if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay))
+  await waitForStart()
   const expiredByClientClock = warm.expiresAt <= Date.now()
   const started = performance.now()
   const calls = Array.from({ length: config.n }, () =>
@@ -72,18 +40,7 @@ async function main() {
   )
   const settled = await Promise.allSettled(calls)
   const elapsedMs = performance.now() - started
-  const errors = {}
-  const tokens = new Set()
-  let ok = 0
-  for (const result of settled) {
-    if (result.status === 'fulfilled') {
-      ok += 1
-      tokens.add(fingerprint(result.value))
-    } else {
-      const key = describeError(result.reason)
-      errors[key] = (errors[key] ?? 0) + 1
-    }
-  }
+  const { ok, errors, tokens } = tally(settled)
   await manager.close()
   await store.close()
   send({
@@ -97,10 +54,4 @@ async function main() {
   })
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    send({ done: true, fatal: describeError(error) })
-    process.exit(1)
-  },
-)
+runChild(main)

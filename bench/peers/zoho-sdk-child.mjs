@@ -19,31 +19,12 @@
 // - Expiry: FileStore keeps `expiry_time` as epoch ms; getToken() refreshes when
 //   expiry - Date.now() < 5000 (oauth_token.js getTokenExpiry). There is no single-flight and no
 //   lock: each concurrent getToken() that sees an expired token sends its own refresh request.
-import { createHash } from 'node:crypto'
 import { createRequire } from 'node:module'
+import { config, runChild, send, tally, waitForStart } from '../child-protocol.js'
 
 const require = createRequire(import.meta.url)
 const sdk = require('@zohocrm/typescript-sdk-8.0')
 const usersModule = require('@zohocrm/typescript-sdk-8.0/dist/core/com/zoho/crm/api/users/users_operations.js')
-
-// Tokens never leave a child; a short hash lets the parent count distinct tokens across processes.
-const fingerprint = (token) => createHash('sha256').update(String(token)).digest('hex').slice(0, 16)
-
-const config = JSON.parse(process.argv[2] ?? '{}')
-
-function send(message) {
-  process.stdout.write(JSON.stringify(message) + '\n')
-}
-
-function describeError(error) {
-  // SDKException carries Zoho's error code in `message` (e.g. "Access Denied") and a `code`.
-  if (error && typeof error === 'object') {
-    const code = error.code ?? error.name ?? 'Error'
-    const message = error.message ?? (error.cause ? String(error.cause) : '')
-    return `${code}: ${message}`.slice(0, 160)
-  }
-  return String(error).slice(0, 160)
-}
 
 async function initialize() {
   const environment = new sdk.Environment(
@@ -81,31 +62,11 @@ async function oneCall(token) {
   return token.getToken()
 }
 
-function waitForStart() {
-  return new Promise((resolve) => {
-    let buffer = ''
-    process.stdin.setEncoding('utf8')
-    process.stdin.on('data', (chunk) => {
-      buffer += chunk
-      const newline = buffer.indexOf('\n')
-      if (newline >= 0) {
-        process.stdin.pause()
-        resolve(JSON.parse(buffer.slice(0, newline)).startAt)
-      }
-    })
-  })
-}
-
-async function sleepUntil(startAt) {
-  const delay = startAt - Date.now()
-  if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay))
-}
-
 async function main() {
   if (config.mode === 'cold') {
     // First start of several processes on an empty FileStore: all initialise at once.
     send({ ready: true })
-    await sleepUntil(await waitForStart())
+    await waitForStart()
     const began = Date.now()
     const token = await initialize()
     send({ done: true, ok: 1, failed: 0, began, ended: Date.now(), id: token.getId() })
@@ -118,32 +79,15 @@ async function main() {
     return
   }
   send({ ready: true, expiresAt })
-  await sleepUntil(await waitForStart())
+  await waitForStart()
   const expiredBySDKClock = Number(token.getExpiresIn()) - Date.now() < 5000
   const started = performance.now()
   const settled = await Promise.allSettled(Array.from({ length: config.n }, () => oneCall(token)))
   const elapsedMs = performance.now() - started
-  const errors = {}
-  const tokens = new Set()
-  let ok = 0
-  for (const result of settled) {
-    if (result.status === 'fulfilled') {
-      ok += 1
-      tokens.add(fingerprint(result.value))
-    } else {
-      const key = describeError(result.reason)
-      errors[key] = (errors[key] ?? 0) + 1
-    }
-  }
+  const { ok, errors, tokens } = tally(settled)
   // getUsers does not hand the token back, so distinct tokens are only known for 'token' calls.
   const distinct = config.call === 'users' ? undefined : [...tokens]
   send({ done: true, ok, failed: config.n - ok, errors, tokens: distinct, elapsedMs, expiredBySDKClock })
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    send({ done: true, fatal: describeError(error) })
-    process.exit(1)
-  },
-)
+runChild(main)
