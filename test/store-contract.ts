@@ -460,3 +460,25 @@ export function describeStoreContract(name: string, makeStore: StoreMaker): void
     })
   })
 }
+
+/**
+ * Writes every kind of secret a store keeps (refresh and access tokens of two connections, an
+ * updated access token, a client secret and a per-DC secret) and returns them, for tests that
+ * then read the raw database and must find none of them.
+ */
+export async function writeEverySecret(store: ConnectionStore, at: number): Promise<string[]> {
+  const secrets: string[] = []
+  for (const id of ['acme', 'globex']) {
+    const connection = newConnection(id)
+    secrets.push(connection.refreshToken, connection.accessToken!)
+    const created = await store.create(connection, at)
+    const accessToken = fakeZohoToken()
+    secrets.push(accessToken)
+    await store.update(id, { accessToken }, created.version, at + 1)
+  }
+  const clientSecret = randomBytes(21).toString('hex')
+  const euSecret = randomBytes(21).toString('hex')
+  secrets.push(clientSecret, euSecret)
+  await store.saveClient({ clientId: 'c1', clientSecret, dcSecrets: { eu: euSecret } }, at)
+  return secrets
+}

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { KeyRing, generateEncryptionKey } from '../src/stores/crypto.js'
 import { PostgresStore, openPostgresStore } from '../src/stores/postgres.js'
@@ -11,7 +10,7 @@ import {
   requirePostgres,
   uniqueSchema,
 } from './fixtures/postgres.js'
-import { fakeZohoToken, newConnection } from './store-contract.js'
+import { newConnection, writeEverySecret } from './store-contract.js'
 
 const T0 = 1_700_000_000_000
 const key = generateEncryptionKey()
@@ -70,19 +69,7 @@ describe.skipIf(!postgres)('PostgresStore on PostgreSQL', () => {
   }
 
   it('PostgresStore never stores a token or secret in plain text', async () => {
-    const secrets: string[] = []
-    for (const id of ['acme', 'globex']) {
-      const connection = newConnection(id)
-      secrets.push(connection.refreshToken, connection.accessToken!)
-      const created = await store.create(connection, T0)
-      const accessToken = fakeZohoToken()
-      secrets.push(accessToken)
-      await store.update(id, { accessToken }, created.version, T0 + 1)
-    }
-    const clientSecret = randomBytes(21).toString('hex')
-    const euSecret = randomBytes(21).toString('hex')
-    secrets.push(clientSecret, euSecret)
-    await store.saveClient({ clientId: 'c1', clientSecret, dcSecrets: { eu: euSecret } }, T0)
+    const secrets = await writeEverySecret(store, T0)
 
     const raw = JSON.stringify([
       await rawQuery(`SELECT * FROM "${schema}".connections`),

@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,7 +8,7 @@ import { KeyRing, generateEncryptionKey } from '../src/stores/crypto.js'
 import { SQLITE_MIGRATIONS } from '../src/stores/sqlite-schema.js'
 import { defaultDatabasePath, openSqliteStore } from '../src/stores/sqlite.js'
 import { describeCrossProcess } from './fixtures/cross-process.js'
-import { fakeZohoToken, newConnection } from './store-contract.js'
+import { newConnection, writeEverySecret } from './store-contract.js'
 
 const T0 = 1_700_000_000_000
 let dir: string
@@ -84,19 +83,7 @@ describe('SqliteStore files', () => {
 describe('SqliteStore encryption at rest', () => {
   it('SqliteStore never writes a token or secret in plain text (file and WAL)', async () => {
     const store = await openSqliteStore({ path, keyRing })
-    const secrets: string[] = []
-    for (const id of ['acme', 'globex']) {
-      const connection = newConnection(id)
-      secrets.push(connection.refreshToken, connection.accessToken!)
-      const created = await store.create(connection, T0)
-      const accessToken = fakeZohoToken()
-      secrets.push(accessToken)
-      await store.update(id, { accessToken }, created.version, T0 + 1)
-    }
-    const clientSecret = randomBytes(21).toString('hex')
-    const euSecret = randomBytes(21).toString('hex')
-    secrets.push(clientSecret, euSecret)
-    await store.saveClient({ clientId: 'c1', clientSecret, dcSecrets: { eu: euSecret } }, T0)
+    const secrets = await writeEverySecret(store, T0)
 
     const raw = Buffer.concat([readFileSync(path), readFileSync(`${path}-wal`)]).toString('latin1')
     // The scan can see plain text: the non-secret columns are there.
