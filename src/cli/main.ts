@@ -4,6 +4,12 @@
 import { readFileSync } from 'node:fs'
 import { ZohoAuthError } from '../protocol/errors.js'
 import { redact } from '../protocol/redact.js'
+import { ERR_CONNECTION_EXISTS } from '../stores/errors.js'
+import {
+  ERR_CONNECTION_NOT_FOUND,
+  ERR_CONNECTION_REVOKED,
+  ERR_NEEDS_REAUTH,
+} from '../tokens/errors.js'
 import { EXIT_FAILURE, EXIT_USAGE, UsageError, type CommandContext } from './command.js'
 import { commands } from './commands/index.js'
 
@@ -70,12 +76,12 @@ function remedyInCli(error: ZohoAuthError): string {
   const id =
     'connectionId' in error && typeof error.connectionId === 'string' ? error.connectionId : 'NAME'
   switch (error.code) {
-    case 'ERR_CONNECTION_NOT_FOUND':
+    case ERR_CONNECTION_NOT_FOUND:
       return 'Run `zoho-auth connections list` to see the names, or create one with `zoho-auth exchange --code CODE` or `zoho-auth import`.'
-    case 'ERR_CONNECTION_EXISTS':
+    case ERR_CONNECTION_EXISTS:
       return 'Pass --replace to overwrite it, or choose another name with --connection NAME.'
-    case 'ERR_NEEDS_REAUTH':
-    case 'ERR_CONNECTION_REVOKED':
+    case ERR_NEEDS_REAUTH:
+    case ERR_CONNECTION_REVOKED:
       return `Mint a new code and run \`zoho-auth exchange --code CODE --connection ${id} --replace\` (or import a new refresh token with --replace).`
     default:
       return error.remedy
