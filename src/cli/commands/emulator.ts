@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util'
+import { parseFlags } from '../args.js'
 import { UsageError, type Command, type CommandContext } from '../command.js'
 import { DEMO_REDIRECT_URI, startEmulator, type DemoData } from '../../emulator/index.js'
 
@@ -13,21 +13,11 @@ function parsePort(value: string, source: string): number {
 }
 
 function parse(ctx: CommandContext): { port: number; host: string; seed: number | undefined } {
-  let values: { port?: string; host?: string; seed?: string }
-  try {
-    ;({ values } = parseArgs({
-      args: ctx.argv,
-      options: {
-        port: { type: 'string', short: 'p' },
-        host: { type: 'string' },
-        seed: { type: 'string' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }))
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error))
-  }
+  const { values } = parseFlags(ctx.argv, {
+    port: { type: 'string', short: 'p' },
+    host: { type: 'string' },
+    seed: { type: 'string' },
+  })
   const port =
     values.port !== undefined
       ? parsePort(values.port, '--port')
