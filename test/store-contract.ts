@@ -327,6 +327,17 @@ export function describeStoreContract(name: string, makeStore: StoreMaker): void
       expect(await store.mintsInWindow('unknown', T0, 10_000)).toEqual([])
     })
 
+    it('forgetMint takes back exactly one recorded mint and ignores one that is not there', async () => {
+      await store.recordMint('k', T0, 10_000)
+      await store.recordMint('k', T0 + 1_000, 10_000)
+      await store.recordMint('k', T0 + 1_000, 10_000)
+      await store.forgetMint('k', T0 + 1_000)
+      expect(await store.mintsInWindow('k', T0 + 2_000, 10_000)).toEqual([T0, T0 + 1_000])
+      await store.forgetMint('k', T0 + 5_000)
+      await store.forgetMint('other', T0)
+      expect(await store.mintsInWindow('k', T0 + 2_000, 10_000)).toEqual([T0, T0 + 1_000])
+    })
+
     it('recordMint prunes mints that left the window, and a later look cannot see them', async () => {
       await store.recordMint('k', T0, 10_000)
       await store.recordMint('k', T0 + 9_000, 10_000)

@@ -111,6 +111,12 @@ export class MemoryStore implements ConnectionStore {
     return (this.#mints.get(key) ?? []).filter((at) => at >= now - windowMs && at <= now)
   }
 
+  async forgetMint(key: string, at: number): Promise<void> {
+    const mints = this.#mints.get(key)
+    const index = mints?.indexOf(at) ?? -1
+    if (index >= 0) mints?.splice(index, 1)
+  }
+
   waitForChange(id: string, timeoutMs: number): Promise<void> {
     return new Promise((resolve) => {
       const done = (): void => {

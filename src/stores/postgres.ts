@@ -255,6 +255,14 @@ export class PostgresStore implements ConnectionStore {
     return rows.map((row) => Number(row.at))
   }
 
+  async forgetMint(key: string, at: number): Promise<void> {
+    await this.#query(
+      `DELETE FROM ${this.#t.mints} WHERE id = (
+         SELECT id FROM ${this.#t.mints} WHERE key = $1 AND at = $2 LIMIT 1 FOR UPDATE SKIP LOCKED)`,
+      [key, at],
+    )
+  }
+
   async waitForChange(id: string, timeoutMs: number): Promise<void> {
     const state = async (): Promise<string> => {
       const rows = await this.#query<{ version: number; lease_owner: string | null }>(

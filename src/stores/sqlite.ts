@@ -213,6 +213,12 @@ export class SqliteStore implements ConnectionStore {
     return this.#mints(key, now, windowMs)
   }
 
+  async forgetMint(key: string, at: number): Promise<void> {
+    this.#sql(
+      'DELETE FROM mints WHERE id = (SELECT id FROM mints WHERE key = ? AND at = ? LIMIT 1)',
+    ).run(key, at)
+  }
+
   #mints(key: string, now: number, windowMs: number): number[] {
     const rows = this.#sql(
       'SELECT at FROM mints WHERE key = ? AND at >= ? AND at <= ? ORDER BY at, id',

@@ -105,6 +105,12 @@ export interface ConnectionStore {
   recordMint(key: string, now: number, windowMs: number): Promise<number[]>
   /** Mint times inside `[now - windowMs, now]`, oldest first. */
   mintsInWindow(key: string, now: number, windowMs: number): Promise<number[]>
+  /**
+   * Takes back one mint recorded with `recordMint(key, at, …)`: the request it counted provably
+   * never minted a token (it was never sent, the connection was refused, or Zoho answered with an
+   * error), so it must not use up the quota. Forgetting a mint that is not there does nothing.
+   */
+  forgetMint(key: string, at: number): Promise<void>
 
   /**
    * Resolves when connection `id` may have changed (a write by any process), or after
