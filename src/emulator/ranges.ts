@@ -35,7 +35,8 @@ export function describeRange(range: NumberRange): string {
 
 /** The offending value as the caller sent it, cut short: `(got 1e+308)`. */
 export function got(value: unknown): string {
-  const shown = JSON.stringify(value) ?? String(value)
+  // JSON.parse turns 1e400 into Infinity, which JSON.stringify would show as null.
+  const shown = typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value))
   return `(got ${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown})`
 }
 

@@ -94,6 +94,14 @@ describe('control API ranges', () => {
         { error: `${step} (got ${JSON.stringify(bad)})` },
       ])
     }
+    // JSON.parse reads 1e400 as Infinity, which JSON.stringify would show as null.
+    const infinite = await emulator.fetch(
+      new Request(`${BASE}/__emulator/clock`, {
+        method: 'POST',
+        body: '{"advance_seconds": 1e400}',
+      }),
+    )
+    expect(await infinite.json()).toEqual({ error: `${step} (got Infinity)` })
     expect(await control(emulator, 'clock')).toEqual({ now: 1_000_000 })
     for (let year = 0; year < 10; year++) {
       expect((await answer(emulator, 'clock', { advance_seconds: 315360000 }))[0]).toBe(200)

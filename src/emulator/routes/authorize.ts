@@ -8,7 +8,8 @@
 import type { Context, Hono } from 'hono'
 import type { EmulatorContext } from '../context.js'
 import { accountsServer, apiDomain } from '../dcs.js'
-import { baseOf, dcOf, encodePairs, readParams, withQuery } from '../http.js'
+import { baseOf, dcOf, encodePairs, withQuery } from '../http.js'
+import { readParams } from '../params.js'
 import { sessionUser, startSession } from '../sessions.js'
 import type { User } from '../state.js'
 import { grantCodeAllowed, issueGrantCode, mintAccessToken } from '../tokens.js'
@@ -21,7 +22,7 @@ function implicitKey(clientId: string, zuid: string): string {
   return `${clientId}|${zuid}`
 }
 
-/** The code flow's success redirect (ZOHO.md §2), issued in the user's DC. */
+/** The code flow's success redirect (docs/zoho-behaviour.md §2), issued in the user's DC. */
 function codeRedirect(
   ctx: EmulatorContext,
   c: Context,
@@ -107,8 +108,11 @@ function decide(
 
 async function authorize(ctx: EmulatorContext, c: Context): Promise<Response> {
   const dc = dcOf(c)
-  const params = await readParams(c)
+  const read = await readParams(c)
+  const params = read.ok ? read.params : {}
   if (c.req.method === 'GET') ctx.stats.count('authorize', dc, params.client_id || undefined)
+  // Not even the redirect URI can be trusted: Zoho's own page, never a redirect.
+  if (!read.ok) return c.html(errorPage('invalid_request', read.problem), 400)
   const validation = validateAuthorize(ctx, params, dc)
   if (validation.kind === 'page') return c.html(errorPage(validation.code, validation.message), 400)
   if (validation.kind === 'redirect') return c.redirect(validation.location, 302)
@@ -141,8 +145,10 @@ async function authorize(ctx: EmulatorContext, c: Context): Promise<Response> {
 /** JS apps: a fresh access token by redirect, without user action, while the session lives. */
 async function refreshByRedirect(ctx: EmulatorContext, c: Context): Promise<Response> {
   const dc = dcOf(c)
-  const params = await readParams(c)
+  const read = await readParams(c)
+  const params = read.ok ? read.params : {}
   ctx.stats.count('authorize', dc, params.client_id || undefined)
+  if (!read.ok) return c.html(errorPage('invalid_request', read.problem), 400)
   const validation = validateAuthorize(ctx, { response_type: 'token', ...params }, dc)
   if (validation.kind === 'page') return c.html(errorPage(validation.code, validation.message), 400)
   if (validation.kind === 'redirect') return c.redirect(validation.location, 302)
