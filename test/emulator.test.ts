@@ -205,10 +205,10 @@ describe('emulator over a socket: flows', () => {
         redirect: 'manual',
         headers: { cookie },
       })
-    expect((await refresh()).headers.get('location')).toContain('#access_token=1000.')
+    expect((await refresh()).headers.get('location')).toContain('#&access_token=1000.')
     await ctl('sessions/expire', { email: 'ada@example.com' })
     expect((await refresh()).headers.get('location')).toBe(
-      `${REDIRECT}#error=login_required&state=q`,
+      `${REDIRECT}#error=client_not_granted&state=q`,
     )
   })
 
