@@ -10,6 +10,7 @@ import type { EmulatorContext } from '../context.js'
 import { accountsServer, apiDomain } from '../dcs.js'
 import { baseOf, dcOf, encodePairs, withQuery } from '../http.js'
 import { readParams } from '../params.js'
+import { hasScope } from '../scopes.js'
 import { sessionUser, startSession } from '../sessions.js'
 import type { User } from '../state.js'
 import { grantCodeAllowed, issueGrantCode, mintAccessToken } from '../tokens.js'
@@ -57,7 +58,10 @@ function codeRedirect(
   return withQuery(request.redirectURI, query + (user.dc === 'us' ? '&' : ''))
 }
 
-/** The implicit flow's redirect: an access token (no refresh token) in the fragment. */
+/**
+ * The implicit flow's redirect: an access token (no refresh token) in a fragment that starts with
+ * `#&`, as Zoho's does. The emulated consent always ticks "grant access for the entire session".
+ */
 function tokenRedirect(
   ctx: EmulatorContext,
   c: Context,
@@ -65,7 +69,9 @@ function tokenRedirect(
   user: User,
 ): string {
   const { client } = request
-  ctx.state.implicitGrants.add(implicitKey(client.clientId, user.zuid))
+  const key = implicitKey(client.clientId, user.zuid)
+  const granted = ctx.state.implicitGrants.get(key) ?? []
+  ctx.state.implicitGrants.set(key, [...new Set([...granted, ...request.scopes])])
   const at = mintAccessToken(ctx, {
     clientId: client.clientId,
     zuid: user.zuid,
@@ -79,9 +85,11 @@ function tokenRedirect(
     ['api_domain', apiDomain(baseOf(c), user.dc)],
     ['location', user.dc],
     ['accounts-server', accountsServer(baseOf(c), user.dc)],
+    ['scope', request.scopes.join(' ')],
+    ['granted_for_session', 'true'],
     ['state', request.state],
   ])
-  return `${request.redirectURI}#${fragment}`
+  return `${request.redirectURI}#&${fragment}`
 }
 
 function decide(
@@ -153,20 +161,15 @@ async function refreshByRedirect(ctx: EmulatorContext, c: Context): Promise<Resp
   if (validation.kind === 'page') return c.html(errorPage(validation.code, validation.message), 400)
   if (validation.kind === 'redirect') return c.redirect(validation.location, 302)
   const request = validation.request
+  const back = (error: string): Response =>
+    c.redirect(errorRedirect(request.redirectURI, 'token', error, request.state), 302)
   const user = sessionUser(ctx, c)
-  // No Zoho session: the user must sign in again through the full implicit flow.
-  if (!user) {
-    return c.redirect(
-      errorRedirect(request.redirectURI, 'token', 'login_required', request.state),
-      302,
-    )
-  }
-  if (!ctx.state.implicitGrants.has(implicitKey(request.client.clientId, user.zuid))) {
-    return c.redirect(
-      errorRedirect(request.redirectURI, 'token', 'access_denied', request.state),
-      302,
-    )
-  }
+  const granted =
+    user && ctx.state.implicitGrants.get(implicitKey(request.client.clientId, user.zuid))
+  // Signed out, or never granted for the session: the app must run the implicit flow again.
+  if (!user || !granted) return back('client_not_granted')
+  // Only scopes granted in /oauth/v2/auth; asking for more needs the user's consent again.
+  if (!request.scopes.every((scope) => hasScope(granted, scope))) return back('prompt_required')
   return c.redirect(tokenRedirect(ctx, c, request, user), 302)
 }
 
