@@ -42,7 +42,8 @@ function crmUser(user: User): Record<string, unknown> {
 export const CRM_ERRORS: ApiErrors = {
   // Zoho's pages call it INVALID_OAUTHTOKEN; CRM v8 actually answers INVALID_TOKEN.
   invalidToken: (c) => crmError(c, 401, 'INVALID_TOKEN', 'invalid oauth token'),
-  // docs/zoho-behaviour.md §5, §6.8: Zoho sometimes answers an expired token with AUTHENTICATION_FAILURE.
+  // Zoho sometimes answers an expired token with AUTHENTICATION_FAILURE (docs/zoho-behaviour.md
+  // §5, §6.8).
   expiredToken: (c, ctx) =>
     ctx.settings.expired_token_code === 'AUTHENTICATION_FAILURE'
       ? crmError(c, 401, 'AUTHENTICATION_FAILURE', 'Authentication failed')

@@ -62,7 +62,8 @@ function authorizationCode({ ctx, client, params, dc, apiDomain }: GrantInput): 
   code.used = true
   const grant = { clientId: client.clientId, zuid: code.zuid, dc, scopes: code.scopes }
   const rt = code.withRefreshToken ? createRefreshToken(ctx, grant) : undefined
-  // Our choice (docs/zoho-behaviour.md §7): the exchange's access token counts as a mint and as active.
+  // Our choice (docs/zoho-behaviour.md §7): the exchange's access token counts as a mint and as
+  // one of the live tokens.
   const at = mintAccessToken(ctx, grant, rt)
   return { ok: true, body: tokenResponse(ctx, apiDomain, at, rt?.token) }
 }
