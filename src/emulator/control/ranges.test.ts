@@ -145,6 +145,11 @@ describe('control API ranges', () => {
       [{ path: '/x', probability: '1' }, '"probability" must be a number from 0 to 1 (got "1")'],
       [{ path: '/x', status: 101 }, '"status" must be an HTTP status from 200 to 599 (got 101)'],
       [{ path: '/x', status: 'x' }, '"status" must be an HTTP status from 200 to 599 (got "x")'],
+      [{ path: '/x' }, 'a fault needs at least one of status, body, latency_ms, drop, roadblock'],
+      [
+        { path: '/x', latency_ms: 0, drop: false },
+        'a fault needs at least one of status, body, latency_ms, drop, roadblock',
+      ],
       [
         { path: '/x', status: 204, body: '{}' },
         '"body" cannot go with status 204: a 204, 205 or 304 answer has no body',
