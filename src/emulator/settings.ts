@@ -75,7 +75,14 @@ const count = (min: number, max: number): NumberRange => ({ min, max, whole: tru
  * that a value in milliseconds, or one that overflows the clock, is refused. Zero means "no
  * pacing" or "no limit" where it is allowed.
  */
-export const SETTING_RANGES: Readonly<Record<string, NumberRange>> = {
+type NumericSetting = Exclude<
+  {
+    [K in keyof EmulatorSettings]: EmulatorSettings[K] extends number ? K : never
+  }[keyof EmulatorSettings],
+  'oauth_error_status' | 'throttle_status'
+>
+
+export const SETTING_RANGES: Readonly<Record<NumericSetting, NumberRange>> = {
   code_ttl: seconds(1, 3600), // 120
   access_token_ttl: seconds(1, 604_800), // 3600; a week lets a test hold a token across days
   mints_per_window: count(1, 10_000), // 10
@@ -87,7 +94,7 @@ export const SETTING_RANGES: Readonly<Record<string, NumberRange>> = {
   device_code_ttl: seconds(1, 3600), // 300
   device_poll_interval: seconds(0, 3600), // 30
   api_concurrency_limit: count(0, 10_000), // Free 5 ... Ultimate 25
-  api_credits_per_day: count(0, 10_000_000), // Free 5k ... Enterprise 50k + 1k per user
+  api_credits_per_day: count(0, 10_000_000), // Free 5k ... Enterprise up to 2M; Ultimate unlimited
 }
 
 // Zoho answers flat errors with 200 or a 4xx/5xx; a 204 or 304 could not even carry the body.
@@ -117,7 +124,7 @@ function checked(name: string, value: unknown): unknown {
       `setting "${name}" must be 200 or an HTTP status from 400 to 599 ${got(value)}`,
     )
   }
-  const range = SETTING_RANGES[name]
+  const range = (SETTING_RANGES as Record<string, NumberRange | undefined>)[name]
   if (!range) throw new Error(`setting "${name}" has no range`)
   if (!inRange(value, range))
     throw new SettingsError(rangeMessage(`setting "${name}"`, range, value))
