@@ -3,7 +3,8 @@
  * limit (moved by the control clock), faults, stats and reset; and the `emulator` CLI command.
  */
 import { createHash } from 'node:crypto'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { connect } from 'node:net'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { startEmulator, type RunningEmulator } from '../src/emulator/index.js'
 import { emulatorCommand } from '../src/cli/commands/emulator.js'
 
@@ -204,10 +205,10 @@ describe('emulator over a socket: flows', () => {
         redirect: 'manual',
         headers: { cookie },
       })
-    expect((await refresh()).headers.get('location')).toContain('#access_token=1000.')
+    expect((await refresh()).headers.get('location')).toContain('#&access_token=1000.')
     await ctl('sessions/expire', { email: 'ada@example.com' })
     expect((await refresh()).headers.get('location')).toBe(
-      `${REDIRECT}#error=login_required&state=q`,
+      `${REDIRECT}#error=client_not_granted&state=q`,
     )
   })
 
@@ -538,7 +539,9 @@ describe('emulator over a socket: the control contract', () => {
     ])
     expect(await answer('settings', { mint_window: '5' })).toEqual([
       400,
-      { error: 'setting "mint_window" must be a number' },
+      {
+        error: 'setting "mint_window" must be a whole number of seconds from 1 to 86400 (got "5")',
+      },
     ])
     expect(await answer('clients', { type: 'web' })).toEqual([
       400,
@@ -550,30 +553,114 @@ describe('emulator over a socket: the control contract', () => {
     ])
     expect(await answer('faults', { path: '/x', count: 0 })).toEqual([
       400,
-      { error: '"count" must be a positive integer' },
+      { error: '"count" must be a whole number from 1 to 1000000 (got 0)' },
     ])
     expect(await answer('clock', { advance_seconds: 'soon' })).toEqual([
       400,
-      { error: '"advance_seconds" must be a number' },
+      {
+        error:
+          '"advance_seconds" must be a number of seconds from 0 to 315360000 (10 years) (got "soon")',
+      },
     ])
     expect(await answer('nope')).toEqual([404, { error: 'no control route GET /__emulator/nope' }])
+  })
+})
+
+describe('emulator over a socket: input Zoho would never accept', () => {
+  const errorLog = vi.spyOn(console, 'error')
+  afterEach(() => errorLog.mockClear())
+
+  /** Sends bytes on a raw socket and resolves with what the server answered before closing. */
+  function rawRequest(bytes: string, hangUp = false): Promise<string> {
+    const { hostname, port } = new URL(base)
+    return new Promise((resolve, reject) => {
+      let answer = ''
+      const socket = connect(Number(port), hostname, () => {
+        socket.write(bytes)
+        if (hangUp) socket.destroy()
+      })
+      socket.setEncoding('utf8')
+      socket.on('data', (chunk: string) => (answer += chunk))
+      socket.on('close', () => resolve(answer))
+      socket.on('error', reject)
+    })
+  }
+
+  async function invalidRequests(): Promise<number> {
+    return ((await ctl('stats')) as Json).token_errors.invalid_request as number
+  }
+
+  it('a malformed multipart token request gets a flat invalid_request, not a 500 and a stack trace', async () => {
+    const answer = await rawRequest(
+      [
+        'POST /us/accounts/oauth/v2/token HTTP/1.1',
+        'Host: emulator',
+        'Content-Type: multipart/form-data; boundary=zz',
+        'Content-Length: 7',
+        'Connection: close',
+        '',
+        'garbage',
+      ].join('\r\n'),
+    )
+    expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
+    expect(answer.endsWith('\r\n\r\n{"error":"invalid_request"}')).toBe(true)
+    expect(errorLog).not.toHaveBeenCalled()
+  })
+
+  it('a caller that hangs up halfway through its body is not logged as an emulator failure', async () => {
+    await rawRequest(
+      [
+        'POST /us/accounts/oauth/v2/token HTTP/1.1',
+        'Host: emulator',
+        'Content-Type: application/x-www-form-urlencoded',
+        'Content-Length: 500',
+        '',
+        'grant_type=refresh_token&client_id=',
+      ].join('\r\n'),
+      true,
+    )
+    // The server counts the unreadable request once it has given up on the body: wait for that
+    // (each look is a round trip to the server, bounded by a deadline).
+    const deadline = Date.now() + 10_000
+    while ((await invalidRequests()) === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    expect(await invalidRequests()).toBe(1)
+    expect(errorLog).not.toHaveBeenCalled()
+  })
+
+  it('advance_seconds 1e308 is refused and the clock keeps telling the time', async () => {
+    const before = (await ctl('clock')).now as number
+    expect(await ctl('clock', { advance_seconds: 1e308 })).toEqual({
+      error:
+        '"advance_seconds" must be a number of seconds from 0 to 315360000 (10 years) (got 1e+308)',
+    })
+    const after = (await ctl('clock')).now as number
+    expect(Number.isFinite(after) && after >= before).toBe(true)
   })
 })
 
 describe('emulator command', () => {
   it('starts, prints its URL, demo clients and a curl line, and stops on abort', async () => {
     let out = ''
+    let bannerShown: () => void = () => undefined
+    const banner = new Promise<void>((resolve) => (bannerShown = resolve))
     const controller = new AbortController()
     const exit = emulatorCommand.run({
       argv: ['--port', '0'],
       env: {},
       cwd: process.cwd(),
-      stdout: { write: (t: string) => void (out += t) },
+      stdout: {
+        write: (t: string) => {
+          out += t
+          if (out.includes('curl')) bannerShown()
+        },
+      },
       stderr: { write: () => undefined },
       signal: controller.signal,
     })
-    for (let i = 0; i < 100 && !out.includes('curl'); i++)
-      await new Promise((r) => setTimeout(r, 20))
+    // The banner is written once the socket listens; the test timeout bounds the wait.
+    await Promise.race([banner, exit])
     const url = /listening on (http:\/\/\S+)/.exec(out)?.[1] ?? ''
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     expect(out).toContain('ada@example.com (us)')

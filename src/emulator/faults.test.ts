@@ -67,17 +67,29 @@ describe('POST __emulator/faults', () => {
     await control(emulator, 'faults', undefined, 'DELETE')
     expect(await control(emulator, 'faults')).toEqual({ faults: [] })
     expect(await control(emulator, 'faults', { status: 'x' })).toEqual({
-      error: '"status" must be a non-negative number',
+      error: '"status" must be an HTTP status from 200 to 599 (got "x")',
     })
   })
 
   it('refuses a count that is not a positive integer, a status Response cannot carry, and an unknown dc', async () => {
     const emulator = createEmulator({ seed: 105 })
     for (const [body, error] of [
-      [{ path: '/oauth', status: 500, count: 0 }, '"count" must be a positive integer'],
-      [{ path: '/oauth', status: 500, count: 1.5 }, '"count" must be a positive integer'],
-      [{ path: '/oauth', status: 101 }, '"status" must be an HTTP status (200-599)'],
-      [{ path: '/oauth', status: 503.5 }, '"status" must be an HTTP status (200-599)'],
+      [
+        { path: '/oauth', status: 500, count: 0 },
+        '"count" must be a whole number from 1 to 1000000 (got 0)',
+      ],
+      [
+        { path: '/oauth', status: 500, count: 1.5 },
+        '"count" must be a whole number from 1 to 1000000 (got 1.5)',
+      ],
+      [
+        { path: '/oauth', status: 101 },
+        '"status" must be an HTTP status from 200 to 599 (got 101)',
+      ],
+      [
+        { path: '/oauth', status: 503.5 },
+        '"status" must be an HTTP status from 200 to 599 (got 503.5)',
+      ],
       [{ path: '/oauth', status: 500, dc: 'mars' }, 'unknown dc "mars"'],
     ] as const) {
       const response = await emulator.fetch(

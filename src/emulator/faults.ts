@@ -5,6 +5,14 @@
 import type { MiddlewareHandler } from 'hono'
 import { isDc } from './dcs.js'
 import type { Random } from './random.js'
+import {
+  BODILESS_STATUSES,
+  HTTP_STATUS,
+  got,
+  inRange,
+  rangeMessage,
+  type NumberRange,
+} from './ranges.js'
 
 export interface FaultSpec {
   /** Applies when the request path contains this string. */
@@ -50,17 +58,25 @@ export class FaultSpecError extends Error {
   override name = 'FaultSpecError'
 }
 
+const LATENCY: NumberRange = { min: 0, max: 300_000, whole: true, unit: 'milliseconds' }
+const COUNT: NumberRange = { min: 1, max: 1_000_000, whole: true }
+const PROBABILITY: NumberRange = { min: 0, max: 1, whole: false }
+
 /** Validates a control-API fault body by hand (it is HTTP input). */
 export function parseFaultSpec(input: unknown): FaultSpec {
   if (typeof input !== 'object' || input === null) throw new FaultSpecError('expected an object')
   const o = input as Record<string, unknown>
-  const spec: FaultSpec = { path: typeof o.path === 'string' ? o.path : '' }
-  const number = (name: string): number | undefined => {
+  const string = (name: string): string | undefined => {
+    const v = o[name]
+    if (v !== undefined && typeof v !== 'string') {
+      throw new FaultSpecError(`"${name}" must be a string`)
+    }
+    return v
+  }
+  const number = (name: string, range: NumberRange): number | undefined => {
     const v = o[name]
     if (v === undefined) return undefined
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-      throw new FaultSpecError(`"${name}" must be a non-negative number`)
-    }
+    if (!inRange(v, range)) throw new FaultSpecError(rangeMessage(`"${name}"`, range, v))
     return v
   }
   const flag = (name: string): boolean | undefined => {
@@ -69,37 +85,42 @@ export function parseFaultSpec(input: unknown): FaultSpec {
     if (typeof v !== 'boolean') throw new FaultSpecError(`"${name}" must be a boolean`)
     return v
   }
-  if (o.path !== undefined && typeof o.path !== 'string') {
-    throw new FaultSpecError('"path" must be a string')
-  }
-  if (o.dc !== undefined && typeof o.dc !== 'string')
-    throw new FaultSpecError('"dc" must be a string')
-  if (o.body !== undefined && typeof o.body !== 'string') {
-    throw new FaultSpecError('"body" must be a string')
-  }
-  if (o.dc !== undefined && !isDc(o.dc)) throw new FaultSpecError(`unknown dc "${String(o.dc)}"`)
-  spec.dc = o.dc as string | undefined
-  spec.body = o.body as string | undefined
-  spec.status = number('status')
+  const dc = string('dc')
+  if (dc !== undefined && !isDc(dc)) throw new FaultSpecError(`unknown dc "${dc}"`)
+  const status = o.status
   // A Response can only carry 200-599; anything else would crash the request, not fake Zoho.
+  if (status !== undefined && !inRange(status, HTTP_STATUS)) {
+    throw new FaultSpecError(`"status" must be an HTTP status from 200 to 599 ${got(status)}`)
+  }
+  const spec: FaultSpec = {
+    path: string('path') ?? '',
+    dc,
+    status,
+    body: string('body'),
+    latency_ms: number('latency_ms', LATENCY),
+    drop: flag('drop'),
+    roadblock: flag('roadblock'),
+    // 0 or 1.5 would fire once or twice: a count is a whole number of requests.
+    count: number('count', COUNT),
+    probability: number('probability', PROBABILITY),
+  }
+  if (spec.body !== undefined && status !== undefined && BODILESS_STATUSES.has(status)) {
+    throw new FaultSpecError(
+      `"body" cannot go with status ${status}: a 204, 205 or 304 answer has no body`,
+    )
+  }
+  // A fault that changes nothing is a typo or a forgotten field, not a test of anything.
   if (
-    spec.status !== undefined &&
-    (!Number.isInteger(spec.status) || spec.status < 200 || spec.status > 599)
+    !spec.status &&
+    spec.body === undefined &&
+    !spec.latency_ms &&
+    !spec.drop &&
+    !spec.roadblock
   ) {
-    throw new FaultSpecError('"status" must be an HTTP status (200-599)')
+    throw new FaultSpecError(
+      'a fault needs at least one of status, body, latency_ms, drop, roadblock',
+    )
   }
-  spec.latency_ms = number('latency_ms')
-  spec.count = number('count')
-  // 0 or 1.5 would fire once or twice: a count is a whole number of requests.
-  if (spec.count !== undefined && (!Number.isInteger(spec.count) || spec.count < 1)) {
-    throw new FaultSpecError('"count" must be a positive integer')
-  }
-  spec.probability = number('probability')
-  if (spec.probability !== undefined && spec.probability > 1) {
-    throw new FaultSpecError('"probability" must be between 0 and 1')
-  }
-  spec.drop = flag('drop')
-  spec.roadblock = flag('roadblock')
   return spec
 }
 
@@ -170,9 +191,11 @@ export function faultMiddleware(faults: () => Faults): MiddlewareHandler {
     }
     if (fault.roadblock) return c.html(ROADBLOCK_HTML, 200)
     if (fault.status !== undefined || fault.body !== undefined) {
+      const status = fault.status ?? 200
+      if (BODILESS_STATUSES.has(status)) return c.body(null, status as 204)
       const body = fault.body ?? ''
       const type = body.trimStart().startsWith('{') ? 'application/json' : 'text/plain'
-      return c.body(body, (fault.status ?? 200) as 200, { 'content-type': type })
+      return c.body(body, status as 200, { 'content-type': type })
     }
     // Latency only: carry on to the real handler.
     return next()

@@ -17,25 +17,6 @@ export function dcOf(c: Context): Dc {
   return dc
 }
 
-/**
- * Token endpoint parameters from the query string, an urlencoded body or a multipart body: Zoho
- * accepts all three (its own SDK sends multipart). Body values win over the query string.
- */
-export async function readParams(c: Context): Promise<Record<string, string>> {
-  const params: Record<string, string> = { ...c.req.query() }
-  const type = c.req.header('content-type') ?? ''
-  if (
-    c.req.method !== 'GET' &&
-    (type.includes('application/x-www-form-urlencoded') || type.includes('multipart/form-data'))
-  ) {
-    const body = await c.req.parseBody()
-    for (const [key, value] of Object.entries(body)) {
-      if (typeof value === 'string') params[key] = value
-    }
-  }
-  return params
-}
-
 /** A flat `{"error"}` answer, with HTTP 200 by default: Zoho's most surprising habit. */
 export function oauthError(ctx: EmulatorContext, c: Context, failure: OAuthFailure): Response {
   const status = failure.throttled ? ctx.settings.throttle_status : ctx.settings.oauth_error_status

@@ -38,7 +38,7 @@ export function createRandom(seed: number = randomInt(2 ** 31)): Random {
   }
 }
 
-/** Zoho's formats (ZOHO.md §3): `1000.` + 30 upper alnum; device clients use `1004.`. */
+/** Zoho's formats (docs/zoho-behaviour.md §3): `1000.` + 30 upper alnum; device clients `1004.`. */
 export function newClientId(random: Random, device: boolean): string {
   return `${device ? '1004' : '1000'}.${random.upperAlnum(30)}`
 }

@@ -48,6 +48,14 @@ export function createClient(ctx: EmulatorContext, spec: ClientSpec): Client {
     throw new RegistryError('a self client lives in exactly one dc')
   }
   const redirectURIs = stringList(spec.redirect_uris, 'redirect_uris')
+  // The console takes absolute URLs only, and a fragment would collide with the implicit flow's.
+  for (const uri of redirectURIs) {
+    if (!URL.canParse(uri) || uri.includes('#')) {
+      throw new RegistryError(
+        `"redirect_uris" must hold absolute URLs without a fragment (got ${JSON.stringify(uri)})`,
+      )
+    }
+  }
   const secretDcs = dcList(spec.dc_secrets, 'dc_secrets')
   for (const dc of secretDcs) {
     if (!dcs.includes(dc)) throw new RegistryError(`dc_secrets names "${dc}", not in "dcs"`)
@@ -92,6 +100,14 @@ export function createUser(ctx: EmulatorContext, spec: UserSpec): User {
   }
   const dc = spec.dc ?? 'us'
   if (!isDc(dc)) throw new RegistryError(`unknown dc "${String(dc)}"`)
+  for (const [name, value] of [
+    ['first_name', spec.first_name],
+    ['last_name', spec.last_name],
+  ] as const) {
+    if (value !== undefined && typeof value !== 'string') {
+      throw new RegistryError(`"${name}" must be a string`)
+    }
+  }
   if (ctx.state.userByEmail(spec.email)) {
     throw new RegistryError(`a user with email "${spec.email}" exists`)
   }

@@ -1,7 +1,9 @@
 /**
  * Every Zoho limit and wire-format variant the emulator reproduces, each one a setting so a test
- * can flip it (ZOHO.md §3–4 give the defaults).
+ * can flip it (docs/zoho-behaviour.md §3–4 give the defaults, §7 the ranges).
  */
+import { got, inRange, rangeMessage, type NumberRange } from './ranges.js'
+
 export interface EmulatorSettings {
   /** Lifetime of a redirect-flow grant code, seconds (Zoho: 2 min). */
   code_ttl: number
@@ -60,20 +62,76 @@ const CHOICES: Record<string, readonly string[]> = {
   throttle_message: ['legacy', 'new'],
 }
 
+const seconds = (min: number, max: number): NumberRange => ({
+  min,
+  max,
+  whole: true,
+  unit: 'seconds',
+})
+const count = (min: number, max: number): NumberRange => ({ min, max, whole: true })
+
+/**
+ * The range of each numeric setting, wide around Zoho's value (in the comment) yet narrow enough
+ * that a value in milliseconds, or one that overflows the clock, is refused. Zero means "no
+ * pacing" or "no limit" where it is allowed.
+ */
+type NumericSetting = Exclude<
+  {
+    [K in keyof EmulatorSettings]: EmulatorSettings[K] extends number ? K : never
+  }[keyof EmulatorSettings],
+  'oauth_error_status' | 'throttle_status'
+>
+
+export const SETTING_RANGES: Readonly<Record<NumericSetting, NumberRange>> = {
+  code_ttl: seconds(1, 3600), // 120
+  access_token_ttl: seconds(1, 604_800), // 3600; a week lets a test hold a token across days
+  mints_per_window: count(1, 10_000), // 10
+  mint_window: seconds(1, 86_400), // 600
+  max_active_access_tokens: count(1, 10_000), // 15
+  max_refresh_tokens: count(1, 10_000), // 20
+  grant_codes_per_window: count(1, 10_000), // 10
+  grant_code_window: seconds(1, 86_400), // 600
+  device_code_ttl: seconds(1, 3600), // 300
+  device_poll_interval: seconds(0, 3600), // 30
+  api_concurrency_limit: count(0, 10_000), // Free 5 ... Ultimate 25
+  api_credits_per_day: count(0, 10_000_000), // Free 5k ... Enterprise up to 2M; Ultimate unlimited
+}
+
+// Zoho answers flat errors with 200 or a 4xx/5xx; a 204 or 304 could not even carry the body.
 const STATUS_SETTINGS = new Set(['oauth_error_status', 'throttle_status'])
-// Zero is meaningful for the poll interval (no pacing); every other number must be positive.
-const ZERO_ALLOWED = new Set([
-  'device_poll_interval',
-  'api_concurrency_limit',
-  'api_credits_per_day',
-])
-const WHOLE_NUMBERS = new Set(['api_concurrency_limit', 'api_credits_per_day'])
+const ERROR_STATUS: NumberRange = { min: 400, max: 599, whole: true }
 
 export class SettingsError extends Error {
   override name = 'SettingsError'
 }
 
-/** Validates `input` against the known names and types; returns the merged settings. */
+function checked(name: string, value: unknown): unknown {
+  const choices = CHOICES[name]
+  if (choices) {
+    if (typeof value !== 'string' || !choices.includes(value)) {
+      const list = choices.map((choice) => `"${choice}"`).join(', ')
+      throw new SettingsError(`setting "${name}" must be one of ${list}`)
+    }
+    return value
+  }
+  if (typeof DEFAULT_SETTINGS[name as keyof EmulatorSettings] === 'boolean') {
+    if (typeof value !== 'boolean') throw new SettingsError(`setting "${name}" must be a boolean`)
+    return value
+  }
+  if (STATUS_SETTINGS.has(name)) {
+    if (value === 200 || inRange(value, ERROR_STATUS)) return value
+    throw new SettingsError(
+      `setting "${name}" must be 200 or an HTTP status from 400 to 599 ${got(value)}`,
+    )
+  }
+  const range = (SETTING_RANGES as Record<string, NumberRange | undefined>)[name]
+  if (!range) throw new Error(`setting "${name}" has no range`)
+  if (!inRange(value, range))
+    throw new SettingsError(rangeMessage(`setting "${name}"`, range, value))
+  return value
+}
+
+/** Validates `input` against the known names, types and ranges; returns the merged settings. */
 export function mergeSettings(
   current: Readonly<EmulatorSettings>,
   input: Record<string, unknown>,
@@ -82,34 +140,7 @@ export function mergeSettings(
   for (const [name, value] of Object.entries(input)) {
     // Own names only: `in` would accept `constructor`, `toString` and friends.
     if (!Object.hasOwn(DEFAULT_SETTINGS, name)) throw new SettingsError(`unknown setting "${name}"`)
-    const key = name as keyof EmulatorSettings
-    const choices = CHOICES[name]
-    if (choices) {
-      if (typeof value !== 'string' || !choices.includes(value)) {
-        const list = choices.map((choice) => `"${choice}"`).join(', ')
-        throw new SettingsError(`setting "${name}" must be one of ${list}`)
-      }
-      ;(next as unknown as Record<string, unknown>)[key] = value
-      continue
-    }
-    if (typeof DEFAULT_SETTINGS[key] === 'boolean') {
-      if (typeof value !== 'boolean') throw new SettingsError(`setting "${name}" must be a boolean`)
-      ;(next as unknown as Record<string, unknown>)[key] = value
-      continue
-    }
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
-      throw new SettingsError(`setting "${name}" must be a number`)
-    }
-    if (STATUS_SETTINGS.has(name) && (!Number.isInteger(value) || value < 200 || value > 599)) {
-      throw new SettingsError(`setting "${name}" must be an HTTP status (200-599)`)
-    }
-    if (value < 0 || (value === 0 && !ZERO_ALLOWED.has(name))) {
-      throw new SettingsError(`setting "${name}" must be positive`)
-    }
-    if (WHOLE_NUMBERS.has(name) && !Number.isInteger(value)) {
-      throw new SettingsError(`setting "${name}" must be a whole number`)
-    }
-    ;(next as unknown as Record<string, unknown>)[key] = value
+    ;(next as unknown as Record<string, unknown>)[name] = checked(name, value)
   }
   return next
 }

@@ -117,8 +117,8 @@ export class EmulatorState {
   readonly accessTokens = new Map<string, AccessToken>()
   readonly deviceCodes = new Map<string, DeviceCode>()
   readonly sessions = new Map<string, Session>()
-  /** `clientId|zuid` pairs a user granted to an implicit-flow client (session-long access). */
-  readonly implicitGrants = new Set<string>()
+  /** Scopes a user granted an implicit-flow client for the session, by `clientId|zuid`. */
+  readonly implicitGrants = new Map<string, string[]>()
   /**
    * Expired access tokens pruned from the live map, by the DC that issued them: CRM can answer
    * an expired token differently from an unknown one (`expired_token_code`). Bounded.

@@ -1,7 +1,7 @@
 /**
- * Zoho's token rules and limits (ZOHO.md §4): code lifetime and single use, mints per refresh
- * token per window, active access tokens per refresh token, refresh tokens per user per client and
- * grant codes per client. All windows slide and read the emulator clock.
+ * Zoho's token rules and limits (docs/zoho-behaviour.md §4): code lifetime and single use, mints
+ * per refresh token per window, active access tokens per refresh token, refresh tokens per user
+ * per client and grant codes per client. All windows slide and read the emulator clock (§7).
  */
 import type { EmulatorContext } from './context.js'
 import type { Dc } from './dcs.js'
@@ -140,7 +140,7 @@ export function expiredAccessToken(ctx: EmulatorContext, token: string, dc: Dc):
   return ctx.state.expiredAccessTokens.get(token) === dc
 }
 
-/** The JSON body Zoho answers a successful token request with (ZOHO.md §3). */
+/** The JSON body Zoho answers a successful token request with (docs/zoho-behaviour.md §3). */
 export function tokenResponse(
   ctx: EmulatorContext,
   apiDomain: string,

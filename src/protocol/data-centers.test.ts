@@ -8,7 +8,7 @@ import {
 } from './data-centers.js'
 
 describe('zohoDataCenters', () => {
-  it('zohoDataCenters holds the nine DCs of ZOHO.md §1', () => {
+  it('zohoDataCenters holds the nine DCs of docs/zoho-behaviour.md §1', () => {
     expect(
       zohoDataCenters.dataCenters.map((dc) => [dc.location, dc.accountsServer, dc.apiDomain]),
     ).toEqual([

@@ -28,7 +28,7 @@ describe('remedyFor', () => {
     expect(remedyFor('invalid_code', 'code exchange')).toMatch(/mint a new one/)
   })
 
-  it('remedyFor gives each error of ZOHO.md §3 its own remedy', () => {
+  it('remedyFor gives each error of docs/zoho-behaviour.md §3 its own remedy', () => {
     const expected: Record<string, string> = {
       invalid_code:
         'This code was already used or expired (or belongs to another data centre); mint a new one and exchange it at once, at the data centre the callback named.',

@@ -9,7 +9,7 @@ import type { Context, Hono } from 'hono'
 import type { EmulatorContext } from '../context.js'
 import { newRecordId } from '../random.js'
 import type { AccessToken } from '../state.js'
-import { CRM_ERRORS, crmError } from './crm.js'
+import { CRM_ERRORS, crmError, invalidBody } from './crm.js'
 import { batchStatus, recordError } from './crm-records.js'
 import { jsonObject, orgOf } from './org.js'
 import { registerApiRoute } from './route.js'
@@ -133,7 +133,8 @@ async function addFields(c: Context, ctx: EmulatorContext, token: AccessToken): 
   const module = moduleOf(c)
   if (typeof module !== 'string') return module
   const body = await jsonObject(c.req.json())
-  const fields = body?.fields
+  if (!body) return invalidBody(c)
+  const fields = body.fields
   if (!Array.isArray(fields) || fields.length === 0) {
     return crmError(c, 400, 'MANDATORY_NOT_FOUND', 'required field not found', {
       api_name: 'fields',

@@ -9,7 +9,7 @@ import type { Context, Hono } from 'hono'
 import type { EmulatorContext } from '../context.js'
 import { newRecordId } from '../random.js'
 import type { AccessToken } from '../state.js'
-import { CRM_ERRORS, crmError } from './crm.js'
+import { CRM_ERRORS, crmError, invalidBody } from './crm.js'
 import { jsonObject, orgOf } from './org.js'
 import { registerApiRoute } from './route.js'
 
@@ -96,7 +96,7 @@ async function insertLeads(
   token: AccessToken,
 ): Promise<Response> {
   const body = await jsonObject(c.req.json())
-  if (!body) return crmError(c, 400, 'INVALID_DATA', 'body', {})
+  if (!body) return invalidBody(c)
   const data = body.data
   if (!Array.isArray(data) || data.length === 0) {
     return crmError(c, 400, 'MANDATORY_NOT_FOUND', 'required field not found', {

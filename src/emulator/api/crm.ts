@@ -19,6 +19,11 @@ export function crmError(
   return c.json({ code, details, message, status: 'error' }, status)
 }
 
+/** A write whose body is not a JSON object: CRM names the body and the type it expected. */
+export function invalidBody(c: Context): Response {
+  return crmError(c, 400, 'INVALID_DATA', 'body', { expected_data_type: 'jsonobject' })
+}
+
 function crmUser(user: User): Record<string, unknown> {
   return {
     id: user.crmUserId,
@@ -37,7 +42,8 @@ function crmUser(user: User): Record<string, unknown> {
 export const CRM_ERRORS: ApiErrors = {
   // Zoho's pages call it INVALID_OAUTHTOKEN; CRM v8 actually answers INVALID_TOKEN.
   invalidToken: (c) => crmError(c, 401, 'INVALID_TOKEN', 'invalid oauth token'),
-  // ZOHO.md §5/§6.8: Zoho sometimes answers an expired token with AUTHENTICATION_FAILURE.
+  // Zoho sometimes answers an expired token with AUTHENTICATION_FAILURE (docs/zoho-behaviour.md
+  // §5, §6.8).
   expiredToken: (c, ctx) =>
     ctx.settings.expired_token_code === 'AUTHENTICATION_FAILURE'
       ? crmError(c, 401, 'AUTHENTICATION_FAILURE', 'Authentication failed')

@@ -1,7 +1,7 @@
 /**
  * Zoho Invoice v3: organizations, contacts and invoices. Errors in Invoice's own format,
- * `{code, message}` with `code: 0` for success (ZOHO.md §5); the organization is chosen by the
- * `X-com-zoho-invoice-organizationid` header.
+ * `{code, message}` with `code: 0` for success (docs/zoho-behaviour.md §5); the organization is
+ * chosen by the `X-com-zoho-invoice-organizationid` header.
  *
  * @see https://www.zoho.com/invoice/api/v3/
  */

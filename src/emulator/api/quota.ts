@@ -1,8 +1,8 @@
 /**
- * CRM's API quotas (ZOHO.md §5): credits per rolling 24 h and a cap on concurrent requests, both
- * refused with 429 `TOO_MANY_REQUESTS` and `X-RATELIMIT-*` headers. Counted per client per DC,
- * the emulator's stand-in for an org. Runs before the fault middleware, so an injected latency
- * keeps a request in flight.
+ * CRM's API quotas (docs/zoho-behaviour.md §5): credits per rolling 24 h and a cap on concurrent
+ * requests, both refused with 429 `TOO_MANY_REQUESTS` and `X-RATELIMIT-*` headers. Counted per
+ * client per DC, the emulator's stand-in for an org (§7). Runs before the fault middleware, so an
+ * injected latency keeps a request in flight.
  */
 import type { Context, MiddlewareHandler } from 'hono'
 import { presentedToken } from '../bearer.js'

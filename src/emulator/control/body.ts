@@ -1,10 +1,24 @@
 /**
- * JSON bodies of the control API.
+ * JSON bodies of the control API: UTF-8 JSON objects whose every field the route knows.
  */
 import type { Context } from 'hono'
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
+
 export async function jsonBody(c: Context): Promise<Record<string, unknown>> {
-  const text = await c.req.text()
+  let bytes: ArrayBuffer
+  try {
+    bytes = await c.req.arrayBuffer()
+  } catch {
+    // A body cut short by a caller that hung up; nobody reads this answer.
+    throw new ControlError('body could not be read')
+  }
+  let text: string
+  try {
+    text = UTF8.decode(bytes)
+  } catch {
+    throw new ControlError('body is not UTF-8')
+  }
   if (text.trim() === '') return {}
   try {
     const value: unknown = JSON.parse(text)
@@ -24,6 +38,15 @@ export function knownFields(body: Record<string, unknown>, fields: readonly stri
       throw new ControlError(`unknown field "${name}" (expected one of ${fields.join(', ')})`)
     }
   }
+}
+
+/** A field that may be left out, but is a string when present. */
+export function optionalString(body: Record<string, unknown>, name: string): string | undefined {
+  const value = body[name]
+  if (value !== undefined && typeof value !== 'string') {
+    throw new ControlError(`"${name}" must be a string`)
+  }
+  return value
 }
 
 export class ControlError extends Error {

@@ -65,7 +65,10 @@ describe('control API /__emulator', () => {
     for (const [body, error] of [
       [{ constructor: 1 }, 'unknown setting "constructor"'],
       [{ toString: 1 }, 'unknown setting "toString"'],
-      [{ code_ttl: '60' }, 'setting "code_ttl" must be a number'],
+      [
+        { code_ttl: '60' },
+        'setting "code_ttl" must be a whole number of seconds from 1 to 3600 (got "60")',
+      ],
       [{ include_scope: 1 }, 'setting "include_scope" must be a boolean'],
     ] as const) {
       const response = await emulator.fetch(
@@ -140,7 +143,7 @@ describe('control API /__emulator', () => {
         scope: 'ZohoCRM.users.READ',
         minutes: 4,
       }),
-    ).toEqual({ error: '"minutes" must be one of 3, 5, 7, 10' })
+    ).toEqual({ error: '"minutes" must be one of 3, 5, 7, 10 (got 4)' })
   })
 
   it('answers an unknown control route or method with a JSON 404 naming it', async () => {
@@ -209,8 +212,14 @@ describe('control API /__emulator', () => {
         { expired_token_code: 1 },
         'setting "expired_token_code" must be one of "INVALID_TOKEN", "AUTHENTICATION_FAILURE"',
       ],
-      [{ api_concurrency_limit: -1 }, 'setting "api_concurrency_limit" must be positive'],
-      [{ api_credits_per_day: 2.5 }, 'setting "api_credits_per_day" must be a whole number'],
+      [
+        { api_concurrency_limit: -1 },
+        'setting "api_concurrency_limit" must be a whole number from 0 to 10000 (got -1)',
+      ],
+      [
+        { api_credits_per_day: 2.5 },
+        'setting "api_credits_per_day" must be a whole number from 0 to 10000000 (got 2.5)',
+      ],
     ] as const) {
       expect(await control(emulator, 'settings', body)).toEqual({ error })
     }

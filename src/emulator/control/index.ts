@@ -4,9 +4,11 @@
  * mistakes answer 400 `{"error": "<what is wrong>"}`.
  */
 import { Hono } from 'hono'
+import { CLOCK_STEP, MAX_AHEAD_SECONDS } from '../clock.js'
 import type { EmulatorContext } from '../context.js'
 import { FAULT_FIELDS, parseFaultSpec, FaultSpecError } from '../faults.js'
 import { RegistryError, clientJSON, createClient, createUser, userJSON } from '../registry.js'
+import { inRange, rangeMessage } from '../ranges.js'
 import { SettingsError, mergeSettings } from '../settings.js'
 import { ControlError, jsonBody, knownFields } from './body.js'
 import { registerStateRoutes } from './state-routes.js'
@@ -34,9 +36,16 @@ export function registerControlRoutes(app: Hono, ctx: EmulatorContext, reset: ()
 
   control.post('/clock', async (c) => {
     const body = await jsonBody(c)
-    const seconds = body.advance_seconds ?? 0
-    if (typeof seconds !== 'number' || !Number.isFinite(seconds)) {
-      throw new ControlError('"advance_seconds" must be a number')
+    knownFields(body, ['advance_seconds'])
+    const seconds = body.advance_seconds === undefined ? 0 : body.advance_seconds
+    if (!inRange(seconds, CLOCK_STEP)) {
+      throw new ControlError(rangeMessage('"advance_seconds"', CLOCK_STEP, seconds))
+    }
+    const ahead = ctx.clock.aheadSeconds()
+    if (ahead + seconds > MAX_AHEAD_SECONDS) {
+      throw new ControlError(
+        `"advance_seconds" would put the clock more than ${MAX_AHEAD_SECONDS} seconds (100 years) ahead; it is ${ahead} seconds ahead now (POST /__emulator/reset starts over)`,
+      )
     }
     return c.json({ now: ctx.clock.advance(seconds) })
   })

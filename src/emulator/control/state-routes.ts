@@ -8,7 +8,8 @@ import { decideDevice } from '../device.js'
 import { parseScopes } from '../scopes.js'
 import { expireSessions } from '../sessions.js'
 import { issueGrantCode } from '../tokens.js'
-import { ControlError, jsonBody } from './body.js'
+import { got } from '../ranges.js'
+import { ControlError, jsonBody, knownFields, optionalString } from './body.js'
 
 // The Self Client console offers these code lifetimes.
 const SELF_CLIENT_MINUTES = [3, 5, 7, 10]
@@ -16,19 +17,25 @@ const SELF_CLIENT_MINUTES = [3, 5, 7, 10]
 export function registerStateRoutes(control: Hono, ctx: EmulatorContext): void {
   control.post('/self-client/code', async (c) => {
     const body = await jsonBody(c)
+    knownFields(body, ['client_id', 'scope', 'minutes', 'email'])
     const client = ctx.state.clients.get(String(body.client_id ?? ''))
     if (!client || client.type !== 'self')
       throw new ControlError('"client_id" is not a self client')
+    const isScopeList = Array.isArray(body.scope) && body.scope.every((s) => typeof s === 'string')
+    if (body.scope !== undefined && typeof body.scope !== 'string' && !isScopeList) {
+      throw new ControlError('"scope" must be a comma-separated string or an array of scopes')
+    }
     const scopes = parseScopes(body.scope)
     if (scopes.length === 0) throw new ControlError('"scope" is required')
     const minutes = body.minutes ?? 3
     if (typeof minutes !== 'number' || !SELF_CLIENT_MINUTES.includes(minutes)) {
-      throw new ControlError('"minutes" must be one of 3, 5, 7, 10')
+      throw new ControlError(`"minutes" must be one of 3, 5, 7, 10 ${got(minutes)}`)
     }
+    const email = optionalString(body, 'email')
     const dc = client.dcs[0] ?? 'us'
     const user =
-      typeof body.email === 'string'
-        ? ctx.state.userByEmail(body.email)
+      email !== undefined
+        ? ctx.state.userByEmail(email)
         : [...ctx.state.users.values()].find((u) => u.dc === dc)
     if (!user) throw new ControlError(`no user for the code (pass "email"; none found in ${dc})`)
     // A Self Client code lives in the client's one DC, whoever the user is.
@@ -78,20 +85,23 @@ export function registerStateRoutes(control: Hono, ctx: EmulatorContext): void {
 
   control.post('/sessions/expire', async (c) => {
     const body = await jsonBody(c)
-    const user = typeof body.email === 'string' ? ctx.state.userByEmail(body.email) : undefined
+    knownFields(body, ['email'])
+    const email = optionalString(body, 'email')
+    const user = email !== undefined ? ctx.state.userByEmail(email) : undefined
     if (!user) throw new ControlError('"email" must name a user')
     return c.json({ expired: expireSessions(ctx, user) })
   })
 
   control.post('/device/approve', async (c) => {
     const body = await jsonBody(c)
+    knownFields(body, ['user_code', 'email', 'decision'])
     const decision = body.decision ?? 'approve'
     if (decision !== 'approve' && decision !== 'deny') {
       throw new ControlError('"decision" must be "approve" or "deny"')
     }
     const result = decideDevice(ctx, {
-      userCode: String(body.user_code ?? ''),
-      email: String(body.email ?? ''),
+      userCode: optionalString(body, 'user_code') ?? '',
+      email: optionalString(body, 'email') ?? '',
       decision,
     })
     if (!result.ok) throw new ControlError(result.message)

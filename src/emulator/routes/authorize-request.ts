@@ -64,7 +64,8 @@ export function validateAuthorize(
     location: errorRedirect(redirectURI, responseType, error, state),
   })
   if (responseType !== 'code' && responseType !== 'token') return back('unsupported_response_type')
-  // ZOHO.md §6.11: client-based (JS) apps get implicit only; server apps never get implicit.
+  // Client-based (JS) apps get implicit only; server apps never get implicit
+  // (docs/zoho-behaviour.md §6.11).
   if (responseType === 'code' && client.type !== 'server') return back('unauthorized_client')
   if (responseType === 'token' && client.type !== 'client') return back('unauthorized_client')
   const scopes = parseScopes(params.scope)

@@ -8,7 +8,9 @@
 import type { Context, Hono } from 'hono'
 import type { EmulatorContext } from '../context.js'
 import { accountsServer, apiDomain } from '../dcs.js'
-import { baseOf, dcOf, encodePairs, readParams, withQuery } from '../http.js'
+import { baseOf, dcOf, encodePairs, withQuery } from '../http.js'
+import { readParams } from '../params.js'
+import { hasScope } from '../scopes.js'
 import { sessionUser, startSession } from '../sessions.js'
 import type { User } from '../state.js'
 import { grantCodeAllowed, issueGrantCode, mintAccessToken } from '../tokens.js'
@@ -21,7 +23,7 @@ function implicitKey(clientId: string, zuid: string): string {
   return `${clientId}|${zuid}`
 }
 
-/** The code flow's success redirect (ZOHO.md §2), issued in the user's DC. */
+/** The code flow's success redirect (docs/zoho-behaviour.md §2), issued in the user's DC. */
 function codeRedirect(
   ctx: EmulatorContext,
   c: Context,
@@ -56,7 +58,10 @@ function codeRedirect(
   return withQuery(request.redirectURI, query + (user.dc === 'us' ? '&' : ''))
 }
 
-/** The implicit flow's redirect: an access token (no refresh token) in the fragment. */
+/**
+ * The implicit flow's redirect: an access token (no refresh token) in a fragment that starts with
+ * `#&`, as Zoho's does. The emulated consent always ticks "grant access for the entire session".
+ */
 function tokenRedirect(
   ctx: EmulatorContext,
   c: Context,
@@ -64,7 +69,9 @@ function tokenRedirect(
   user: User,
 ): string {
   const { client } = request
-  ctx.state.implicitGrants.add(implicitKey(client.clientId, user.zuid))
+  const key = implicitKey(client.clientId, user.zuid)
+  const granted = ctx.state.implicitGrants.get(key) ?? []
+  ctx.state.implicitGrants.set(key, [...new Set([...granted, ...request.scopes])])
   const at = mintAccessToken(ctx, {
     clientId: client.clientId,
     zuid: user.zuid,
@@ -78,9 +85,11 @@ function tokenRedirect(
     ['api_domain', apiDomain(baseOf(c), user.dc)],
     ['location', user.dc],
     ['accounts-server', accountsServer(baseOf(c), user.dc)],
+    ['scope', request.scopes.join(' ')],
+    ['granted_for_session', 'true'],
     ['state', request.state],
   ])
-  return `${request.redirectURI}#${fragment}`
+  return `${request.redirectURI}#&${fragment}`
 }
 
 function decide(
@@ -107,8 +116,11 @@ function decide(
 
 async function authorize(ctx: EmulatorContext, c: Context): Promise<Response> {
   const dc = dcOf(c)
-  const params = await readParams(c)
+  const read = await readParams(c)
+  const params = read.ok ? read.params : {}
   if (c.req.method === 'GET') ctx.stats.count('authorize', dc, params.client_id || undefined)
+  // Not even the redirect URI can be trusted: Zoho's own page, never a redirect.
+  if (!read.ok) return c.html(errorPage('invalid_request', read.problem), 400)
   const validation = validateAuthorize(ctx, params, dc)
   if (validation.kind === 'page') return c.html(errorPage(validation.code, validation.message), 400)
   if (validation.kind === 'redirect') return c.redirect(validation.location, 302)
@@ -141,26 +153,23 @@ async function authorize(ctx: EmulatorContext, c: Context): Promise<Response> {
 /** JS apps: a fresh access token by redirect, without user action, while the session lives. */
 async function refreshByRedirect(ctx: EmulatorContext, c: Context): Promise<Response> {
   const dc = dcOf(c)
-  const params = await readParams(c)
+  const read = await readParams(c)
+  const params = read.ok ? read.params : {}
   ctx.stats.count('authorize', dc, params.client_id || undefined)
+  if (!read.ok) return c.html(errorPage('invalid_request', read.problem), 400)
   const validation = validateAuthorize(ctx, { response_type: 'token', ...params }, dc)
   if (validation.kind === 'page') return c.html(errorPage(validation.code, validation.message), 400)
   if (validation.kind === 'redirect') return c.redirect(validation.location, 302)
   const request = validation.request
+  const back = (error: string): Response =>
+    c.redirect(errorRedirect(request.redirectURI, 'token', error, request.state), 302)
   const user = sessionUser(ctx, c)
-  // No Zoho session: the user must sign in again through the full implicit flow.
-  if (!user) {
-    return c.redirect(
-      errorRedirect(request.redirectURI, 'token', 'login_required', request.state),
-      302,
-    )
-  }
-  if (!ctx.state.implicitGrants.has(implicitKey(request.client.clientId, user.zuid))) {
-    return c.redirect(
-      errorRedirect(request.redirectURI, 'token', 'access_denied', request.state),
-      302,
-    )
-  }
+  const granted =
+    user && ctx.state.implicitGrants.get(implicitKey(request.client.clientId, user.zuid))
+  // Signed out, or never granted for the session: the app must run the implicit flow again.
+  if (!user || !granted) return back('client_not_granted')
+  // Only scopes granted in /oauth/v2/auth; asking for more needs the user's consent again.
+  if (!request.scopes.every((scope) => hasScope(granted, scope))) return back('prompt_required')
   return c.redirect(tokenRedirect(ctx, c, request, user), 302)
 }
 

@@ -9,17 +9,20 @@ import { authenticateClient, clientInDc } from '../clients.js'
 import type { EmulatorContext, OAuthFailure } from '../context.js'
 import { accountsServer, apiDomain, type Dc } from '../dcs.js'
 import { decideDevice } from '../device.js'
-import { baseOf, dcOf, fail, oauthError, readParams } from '../http.js'
+import { baseOf, dcOf, fail, oauthError } from '../http.js'
+import { readParams } from '../params.js'
 import { newToken, newUserCode } from '../random.js'
 import { parseScopes } from '../scopes.js'
 import type { DeviceCode } from '../state.js'
 import { createRefreshToken, mintAccessToken, tokenResponse } from '../tokens.js'
-import { devicePage } from './html.js'
+import { devicePage, errorPage } from './html.js'
 
 async function deviceCode(ctx: EmulatorContext, c: Context): Promise<Response> {
   const dc = dcOf(c)
-  const params = await readParams(c)
+  const read = await readParams(c)
+  const params = read.ok ? read.params : {}
   ctx.stats.count('device_code', dc, params.client_id || undefined)
+  if (!read.ok) return oauthError(ctx, c, fail('invalid_request'))
   const client = clientInDc(ctx, params.client_id, dc)
   if (!client || client.type !== 'device') return oauthError(ctx, c, fail('invalid_client'))
   if (params.grant_type !== 'device_request') {
@@ -81,7 +84,12 @@ function poll(ctx: EmulatorContext, c: Context, params: Record<string, string>, 
 
 async function deviceToken(ctx: EmulatorContext, c: Context): Promise<Response> {
   const dc = dcOf(c)
-  const params = await readParams(c)
+  const read = await readParams(c)
+  if (!read.ok) {
+    ctx.stats.tokenError('invalid_request', dc, undefined)
+    return oauthError(ctx, c, fail('invalid_request'))
+  }
+  const { params } = read
   const clientId = params.client_id || undefined
   if (params.grant_type !== 'device_token') {
     ctx.stats.tokenError('unsupported_grant_type', dc, clientId)
@@ -97,7 +105,9 @@ async function deviceToken(ctx: EmulatorContext, c: Context): Promise<Response> 
 }
 
 async function verificationPage(ctx: EmulatorContext, c: Context): Promise<Response> {
-  const params = await readParams(c)
+  const read = await readParams(c)
+  if (!read.ok) return c.html(errorPage('invalid_request', read.problem), 400)
+  const { params } = read
   const users = [...ctx.state.users.values()]
   const action = new URL(c.req.url).pathname
   if (c.req.method === 'GET') {

@@ -9,7 +9,8 @@ import type { Context, Hono } from 'hono'
 import { authenticateClient } from '../clients.js'
 import type { EmulatorContext, OAuthFailure } from '../context.js'
 import { apiDomain, type Dc } from '../dcs.js'
-import { baseOf, dcOf, fail, oauthError, readParams } from '../http.js'
+import { baseOf, dcOf, fail, oauthError } from '../http.js'
+import { readParams } from '../params.js'
 import { parseScopes } from '../scopes.js'
 import type { Client, GrantCode } from '../state.js'
 import type { Grant } from '../stats.js'
@@ -61,7 +62,8 @@ function authorizationCode({ ctx, client, params, dc, apiDomain }: GrantInput): 
   code.used = true
   const grant = { clientId: client.clientId, zuid: code.zuid, dc, scopes: code.scopes }
   const rt = code.withRefreshToken ? createRefreshToken(ctx, grant) : undefined
-  // Our choice (ZOHO.md §4): the exchange's access token counts as a mint and as active.
+  // Our choice (docs/zoho-behaviour.md §7): the exchange's access token counts as a mint and as
+  // one of the live tokens.
   const at = mintAccessToken(ctx, grant, rt)
   return { ok: true, body: tokenResponse(ctx, apiDomain, at, rt?.token) }
 }
@@ -105,7 +107,12 @@ const HANDLERS: Record<string, (input: GrantInput) => Outcome> = {
 
 async function token(ctx: EmulatorContext, c: Context): Promise<Response> {
   const dc = dcOf(c)
-  const params = await readParams(c)
+  const read = await readParams(c)
+  if (!read.ok) {
+    ctx.stats.tokenError('invalid_request', dc, undefined)
+    return oauthError(ctx, c, fail('invalid_request'))
+  }
+  const { params } = read
   const grant = params.grant_type ?? ''
   const clientId = params.client_id || undefined
   const handler = HANDLERS[grant]
@@ -128,7 +135,12 @@ async function token(ctx: EmulatorContext, c: Context): Promise<Response> {
 /** Revokes a refresh token (and every access token minted from it) or one access token. */
 async function revoke(ctx: EmulatorContext, c: Context): Promise<Response> {
   const dc = dcOf(c)
-  const { token: value } = await readParams(c)
+  const read = await readParams(c)
+  if (!read.ok) {
+    ctx.stats.count('revoke', dc, undefined)
+    return c.json({ status: 'failure', error: 'invalid_request' }, 400)
+  }
+  const value = read.params.token
   const rt = value ? ctx.state.refreshTokens.get(value) : undefined
   const at = value ? ctx.state.accessTokens.get(value) : undefined
   ctx.stats.count('revoke', dc, rt?.clientId ?? at?.clientId)
