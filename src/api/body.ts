@@ -68,7 +68,8 @@ async function collect(
       if (done) break
       total += value.byteLength
       if (total > limit) {
-        await reader.cancel().catch(() => undefined)
+        // Not awaited: a tee branch's cancel settles only once the other branch is cancelled too.
+        reader.cancel().catch(() => undefined)
         return null
       }
       chunks.push(value)

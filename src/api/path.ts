@@ -27,6 +27,9 @@ const CONTROL = /[\u0000-\u001f\u007f]/
 
 /** Decodes until stable (at most a few rounds), so double encoding cannot hide a `..`. */
 function fullyDecoded(segment: string, path: string): string {
+  if (/%(?![0-9a-f]{2})/i.test(segment)) {
+    throw new ApiPathError(path, 'it contains a malformed percent-encoding')
+  }
   let current = segment
   for (let round = 0; round < 4 && /%[0-9a-f]{2}/i.test(current); round++) {
     try {
