@@ -191,6 +191,14 @@ describe('ZohoApiClient', () => {
     },
   )
 
+  it('ZohoApiClient.get: a body on a GET is refused as misuse, not sent and retried as a network failure', async () => {
+    h = await apiHarness()
+    await expect(h.client.get('/crm/v8/org', { json: {} })).rejects.toThrow(
+      'GET /crm/v8/org cannot have a body; send it with POST, PUT or PATCH',
+    )
+    expect(h.apiRequests).toHaveLength(0)
+  })
+
   it('ZohoApiClient.request: an http:// API domain is refused unless allowed (loopback only)', async () => {
     h = await apiHarness()
     const error = await rejection(h.newClient({ allowInsecureHTTP: false }).get('/crm/v8/org'))

@@ -14,12 +14,7 @@
 import { TransportError } from '../protocol/errors.js'
 import type { AccessToken } from '../tokens/types.js'
 import { DEFAULT_REPLAY_BUFFER_BYTES, prepareBody, type ApiBodyInit } from './body.js'
-import {
-  ApiRateLimitError,
-  ApiScopeError,
-  BodyNotReplayableError,
-  type ZohoApiError,
-} from './errors.js'
+import { ApiRateLimitError, ApiScopeError, BodyNotReplayableError } from './errors.js'
 import { parseApiPath, type ApiQuery } from './path.js'
 import { zohoApiError } from './remedies.js'
 import { buildApiRequest, describeCall, IDEMPOTENT_METHODS, type HttpMethod } from './request.js'
@@ -93,6 +88,29 @@ export interface ApiResponse<T = unknown> {
   data: T
 }
 
+interface Settings {
+  timeoutMs: number
+  attempts: number
+  baseDelayMs: number
+  maxDelayMs: number
+  maxWaitMs: number
+  rateAttempts: number
+  replayBufferBytes: number
+}
+
+function resolveSettings(options: ZohoApiClientOptions): Settings {
+  const { retry = {}, rateLimit = {} } = options
+  return {
+    timeoutMs: options.timeoutMs ?? 30_000,
+    attempts: Math.max(1, retry.attempts ?? 3),
+    baseDelayMs: retry.baseDelayMs ?? 250,
+    maxDelayMs: retry.maxDelayMs ?? 4_000,
+    maxWaitMs: rateLimit.maxWaitMs ?? 10_000,
+    rateAttempts: Math.max(0, rateLimit.attempts ?? 3),
+    replayBufferBytes: options.replayBufferBytes ?? DEFAULT_REPLAY_BUFFER_BYTES,
+  }
+}
+
 /**
  * Calls Zoho's APIs for one connection.
  *
@@ -104,6 +122,7 @@ export class ZohoApiClient {
   private readonly now: () => number
   private readonly sleep: (ms: number) => Promise<void>
   private readonly random: () => number
+  private readonly settings: Settings
 
   constructor(options: ZohoApiClientOptions) {
     this.options = options
@@ -111,6 +130,7 @@ export class ZohoApiClient {
     this.now = options.now ?? Date.now
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
     this.random = options.random ?? Math.random
+    this.settings = resolveSettings(options)
   }
 
   get<T = unknown>(path: string, options?: ApiCallOptions): Promise<ApiResponse<T>> {
@@ -147,7 +167,14 @@ export class ZohoApiClient {
     const parsed = parseApiPath(path)
     const call = describeCall(method, parsed)
     const idempotent = IDEMPOTENT_METHODS.has(method)
-    const settings = this.settings()
+    if (
+      (method === 'GET' || method === 'HEAD') &&
+      (options.json !== undefined || options.body !== undefined)
+    ) {
+      // fetch would refuse it too, but as a network-looking failure that gets retried.
+      throw new TypeError(`${call} cannot have a body; send it with POST, PUT or PATCH`)
+    }
+    const { settings } = this
     const body = prepareBody(options, settings.replayBufferBytes)
     let token = await this.options.manager.getToken(connectionId)
     let refreshed = false
@@ -182,7 +209,7 @@ export class ZohoApiClient {
         if (!(error instanceof TransportError) || !idempotent) throw error
         if (++serverRetries >= settings.attempts) throw error
         lastReason = error.timeout ? 'timeout' : 'network failure'
-        await this.sleep(this.backoff(serverRetries, settings))
+        await this.sleep(this.backoff(serverRetries))
         continue
       }
       const context = {
@@ -215,46 +242,26 @@ export class ZohoApiClient {
           rateWaits += 1
           lastReason = 'TOO_MANY_REQUESTS'
           // A reset already passed (a concurrency refusal): back off rather than hammer.
-          await this.sleep(Math.max(wait, this.backoff(rateWaits, settings)))
+          await this.sleep(Math.max(wait, this.backoff(rateWaits)))
           continue
         }
         case 'server_error':
           if (!idempotent || ++serverRetries >= settings.attempts) {
-            throw zohoApiError(verdict, context, 'server_error')
+            throw zohoApiError(verdict, { ...context, attempts: attempt + 1 }, 'server_error')
           }
           lastReason = `HTTP ${answer.status}`
-          await this.sleep(this.backoff(serverRetries, settings))
+          await this.sleep(this.backoff(serverRetries))
           continue
         case 'error':
-          throw zohoApiError(verdict, context) satisfies ZohoApiError
+          throw zohoApiError(verdict, context)
       }
     }
   }
 
-  private settings(): {
-    timeoutMs: number
-    attempts: number
-    baseDelayMs: number
-    maxDelayMs: number
-    maxWaitMs: number
-    rateAttempts: number
-    replayBufferBytes: number
-  } {
-    const { retry = {}, rateLimit = {} } = this.options
-    return {
-      timeoutMs: this.options.timeoutMs ?? 30_000,
-      attempts: Math.max(1, retry.attempts ?? 3),
-      baseDelayMs: retry.baseDelayMs ?? 250,
-      maxDelayMs: retry.maxDelayMs ?? 4_000,
-      maxWaitMs: rateLimit.maxWaitMs ?? 10_000,
-      rateAttempts: rateLimit.attempts ?? 3,
-      replayBufferBytes: this.options.replayBufferBytes ?? DEFAULT_REPLAY_BUFFER_BYTES,
-    }
-  }
-
   /** Exponential with jitter (50–100 % of the step), capped. */
-  private backoff(retry: number, settings: { baseDelayMs: number; maxDelayMs: number }): number {
-    const step = Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** (retry - 1))
+  private backoff(retry: number): number {
+    const { maxDelayMs, baseDelayMs } = this.settings
+    const step = Math.min(maxDelayMs, baseDelayMs * 2 ** (retry - 1))
     return Math.round(step * (0.5 + this.random() / 2))
   }
 

@@ -16,6 +16,8 @@ export interface ApiErrorContext {
   request: string
   status: number
   product: ZohoProduct
+  /** How many times the call was sent, when that matters to the remedy. */
+  attempts?: number
 }
 
 const CRM_REMEDIES: Record<string, string> = {
@@ -50,7 +52,9 @@ function tokenRemedy(connectionId: string): string {
 function remedyFor(error: ZohoErrorBody, ctx: ApiErrorContext, kind: string): string {
   if (kind === 'token_refused') return tokenRemedy(ctx.connectionId)
   if (kind === 'server_error') {
-    return 'Zoho had a server error and did not recover within the retries; try again in a few minutes (status.zoho.com shows outages). Calls that create records are never retried automatically: check whether the record exists before sending again.'
+    return (ctx.attempts ?? 1) > 1
+      ? `Zoho answered with a server error ${ctx.attempts} times; try again in a few minutes (status.zoho.com shows outages).`
+      : 'Zoho answered with a server error. The call was not retried, because a POST or PATCH may have created or changed the record anyway: check whether it did before sending it again.'
   }
   const code = error.zohoCode
   const known =
