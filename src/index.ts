@@ -1,7 +1,7 @@
 /**
- * `zoho-auth`: the protocol core, the token manager, the memory store and the key ring, and every
- * error they throw. Database stores live at `zoho-auth/sqlite` and `zoho-auth/postgres`; the
- * emulator at `zoho-auth/emulator`.
+ * `zoho-auth`: the protocol core, the token manager, the memory store and the key ring, the API
+ * client and its recipes, and every error they throw. Database stores live at `zoho-auth/sqlite`
+ * and `zoho-auth/postgres`; the emulator at `zoho-auth/emulator`.
  */
 export * from './protocol/index.js'
 export * from './stores/index.js'
@@ -27,3 +27,4 @@ export type {
 export * from './tokens/errors.js'
 export { loadConfig, ConfigError, ERR_CONFIG } from './config.js'
 export type { Config, ConfigFlags, DatabaseConfig } from './config.js'
+export * from './api/index.js'
