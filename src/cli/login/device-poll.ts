@@ -11,6 +11,8 @@ import { ERR_LOGIN_REFUSED, ERR_LOGIN_TIMEOUT, LoginError } from './errors.js'
 
 // RFC 8628 §3.5: after slow_down, poll 5 seconds less often, for good.
 const SLOW_DOWN_STEP_MS = 5_000
+// Timers may fire a hair early by the server's clock; a poll one millisecond early is slow_down.
+const POLL_MARGIN_MS = 100
 // A network failure during a five-minute wait should not end the login; three in a row do.
 const MAX_TRANSPORT_FAILURES = 3
 // other_dc names the account's DC once; being sent on again and again is a loop, not a login.
@@ -70,7 +72,7 @@ export async function pollDeviceUntilApproved(
   for (;;) {
     if (waitFirst) {
       if (o.now() + intervalMs > o.deadline) throw timedOut()
-      await o.sleep(intervalMs)
+      await o.sleep(intervalMs + POLL_MARGIN_MS)
     }
     waitFirst = true
     let result: DevicePollResult
