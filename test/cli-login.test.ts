@@ -207,14 +207,19 @@ describe('zoho-auth login (browser flow)', () => {
 
   it('login again under the same name replaces that connection’s grant and says so', async () => {
     const env = environment()
-    const first = loginInProcess(['login', '--no-browser'], env)
-    await visit(await approve(await first.authorizeURL(), 'ada@example.com'))
-    expect((await first.done).code).toBe(0)
-    const second = loginInProcess(['login', '--no-browser'], env)
-    await visit(await approve(await second.authorizeURL(), 'eve@example.com'))
-    const run = await second.done
-    expect(run.code).toBe(0)
-    expect(run.stdout).toContain('It replaces the previous grant of "default" (ada@example.com).')
+    const signIn = async (email: string) => {
+      const login = loginInProcess(['login', '--no-browser'], env)
+      await visit(await approve(await login.authorizeURL(), email))
+      return login.done
+    }
+    expect((await signIn('ada@example.com')).code).toBe(0)
+    // The same user again: a re-consent, which yields a refresh token only with prompt=consent.
+    const again = await signIn('ada@example.com')
+    expect(again.code).toBe(0)
+    expect(again.stdout).toContain('It replaces the previous grant of "default".')
+    const other = await signIn('eve@example.com')
+    expect(other.code).toBe(0)
+    expect(other.stdout).toContain('It replaces the previous grant of "default" (ada@example.com).')
     const stored = await connections(env)
     expect(stored).toHaveLength(1)
     expect(stored[0]).toMatchObject({ id: 'default', email: 'eve@example.com', dc: 'eu' })

@@ -80,6 +80,7 @@ export async function browserLogin(o: BrowserLoginOptions): Promise<Connection> 
     codeChallengeMethod: 'S256',
   })
 
+  let ended = false
   let accept!: (completion: { done: Promise<Connection> }) => void
   const accepted = new Promise<{ done: Promise<Connection> }>((resolve) => (accept = resolve))
   const deadline = Date.now() + o.timeoutMs
@@ -110,6 +111,10 @@ export async function browserLogin(o: BrowserLoginOptions): Promise<Connection> 
       const message = error instanceof Error ? error.message : String(error)
       waiting.note(`zoho-auth: refused a callback: ${message}; still waiting for the real one.`)
       return { status: 400, html: page.refused({ message }) }
+    }
+    // The wait already ended (timeout, Ctrl-C) and we said nothing was stored: keep it true.
+    if (ended) {
+      return { status: 410, html: page.refused({ message: 'This login has already ended' }) }
     }
     const done = complete(url)
     accept({ done })
@@ -171,6 +176,7 @@ export async function browserLogin(o: BrowserLoginOptions): Promise<Connection> 
       spinner.stop()
     }
   } finally {
+    ended = true
     await listener.close()
   }
 }

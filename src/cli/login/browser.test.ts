@@ -35,7 +35,7 @@ describe('browserPlan', () => {
     expect(plan('darwin', {}, true)).toEqual({ open: false, reason: '--no-browser' })
     expect(plan('darwin', { CI: 'true' })).toEqual({ open: false, reason: 'running in CI' })
     expect(plan('linux', { CI: '1', DISPLAY: ':0' })).toMatchObject({ open: false })
-    expect(plan('linux', {})).toEqual({ open: false, reason: 'no display (DISPLAY is not set)' })
+    expect(plan('linux', {})).toEqual({ open: false, reason: 'no display: DISPLAY is not set' })
     expect(plan('freebsd', {})).toMatchObject({ open: false })
     expect(plan('darwin', { SSH_CONNECTION: '10.0.0.1 5000 10.0.0.2 22' })).toEqual({
       open: false,

@@ -39,7 +39,7 @@ export function browserPlan(o: {
     default:
       return display
         ? { open: true, command: 'xdg-open', args: [o.url] }
-        : { open: false, reason: 'no display (DISPLAY is not set)' }
+        : { open: false, reason: 'no display: DISPLAY is not set' }
   }
 }
 
