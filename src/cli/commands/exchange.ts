@@ -7,7 +7,7 @@ import { openRuntime, requireClient } from '../runtime.js'
 export const exchangeCommand: Command = {
   name: 'exchange',
   summary: 'exchange a Self Client code for a stored connection',
-  usage: `Usage: zoho-auth exchange --code CODE [--connection NAME] [--replace]
+  usage: `Usage: zoho-auth exchange (--code CODE | --file self_client.json) [--connection NAME] [--replace]
 
 Exchanges a grant code minted in the Zoho API console (Self Client → Generate Code)
 for a refresh token, and stores it encrypted as a connection. Codes live 3–10 minutes
@@ -15,6 +15,8 @@ and work once, in the data centre where they were minted (--dc, or ZOHO_DC).
 
 Options:
   --code CODE         the grant code (1000.xxxx.yyyy)
+  --file PATH         the self_client.json the console downloads: its client id and
+                      secret are used for this exchange and kept (encrypted) with the store
   --connection NAME   name of the new connection (default: "default")
   --replace           overwrite an existing connection of that name
 
@@ -23,10 +25,26 @@ ${CONFIG_USAGE}`,
     const { values } = parseFlags(ctx.argv, {
       ...CONFIG_OPTIONS,
       code: { type: 'string' },
+      file: { type: 'string' },
       connection: { type: 'string' },
       replace: { type: 'boolean' },
     })
-    if (!values.code) throw new UsageError('--code is required')
+    if (values.code && values.file) throw new UsageError('pass --code or --file, not both')
+    if (values.file) {
+      const { exchangeSelfClientFile } = await import('../self-client-exchange.js')
+      const connection = await exchangeSelfClientFile(ctx, {
+        file: values.file,
+        connectionId: values.connection ?? 'default',
+        replace: values.replace ?? false,
+        flags: configFlags(values),
+      })
+      ctx.stdout.write(`${describeConnection(connection)}\n`)
+      ctx.stderr.write(
+        `${values.file} holds your client secret; the store keeps it encrypted now, so you can delete the file.\n`,
+      )
+      return 0
+    }
+    if (!values.code) throw new UsageError('--code is required (or --file self_client.json)')
     const runtime = await openRuntime(ctx, configFlags(values))
     try {
       requireClient(runtime.config)

@@ -3,10 +3,12 @@ import { connectionsCommand } from './connections.js'
 import { emulatorCommand } from './emulator.js'
 import { exchangeCommand } from './exchange.js'
 import { importCommand } from './import.js'
+import { loginCommand } from './login.js'
 import { tokenCommand } from './token.js'
 
 /** Every command, in the order `--help` lists them. */
 export const commands: Command[] = [
+  loginCommand,
   exchangeCommand,
   importCommand,
   tokenCommand,
