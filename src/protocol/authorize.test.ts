@@ -363,6 +363,32 @@ describe('parseImplicitCallback', () => {
     expect(callback.expiresInSeconds).toBe(3600)
   })
 
+  it("parseImplicitCallback hands on the table's API host, never the string in the fragment", () => {
+    const url = `${CB}#access_token=${TOKEN}&api_domain=https%3A%2F%2FWWW.ZOHOAPIS.EU%2F`
+    expect(parseImplicitCallback(url, { dataCenters }).apiDomain).toBe('https://www.zohoapis.eu')
+    for (const apiDomain of ['https://user@www.zohoapis.eu', 'https://www.zohoapis.eu?x=1']) {
+      const bad = `${CB}#access_token=${TOKEN}&api_domain=${encodeURIComponent(apiDomain)}`
+      const error = thrown(() => parseImplicitCallback(bad, { dataCenters })) as CallbackError
+      expect(error.reason).toBe('unknown_location')
+    }
+  })
+
+  it('parseImplicitCallback refuses a lifetime that is none, and an access token that is not one word', () => {
+    for (const expiresIn of ['1e308', '0', '-1', 'soon']) {
+      const url = `${CB}#access_token=${TOKEN}&expires_in=${expiresIn}&api_domain=https%3A%2F%2Fwww.zohoapis.eu`
+      const error = thrown(() => parseImplicitCallback(url, { dataCenters })) as CallbackError
+      expect(error.reason).toBe('zoho_error')
+      expect(error.message).toBe(
+        `The callback's expires_in "${expiresIn}" is not a token lifetime (1 second to 1 day)`,
+      )
+    }
+    const split = `${CB}#access_token=${TOKEN.slice(0, 20)}%20${TOKEN.slice(20)}&api_domain=https%3A%2F%2Fwww.zohoapis.eu`
+    const error = thrown(() => parseImplicitCallback(split, { dataCenters })) as CallbackError
+    expect(error.reason).toBe('zoho_error')
+    expect(error.message).toBe("The callback's access_token is not a single printable token")
+    expect(error.message + error.remedy).not.toContain(TOKEN)
+  })
+
   it('parseImplicitCallback refuses a location that disagrees with api_domain', () => {
     const url = `${CB}#access_token=${TOKEN}&api_domain=https%3A%2F%2Fwww.zohoapis.com&location=eu`
     const error = thrown(() => parseImplicitCallback(url, { dataCenters })) as CallbackError

@@ -238,7 +238,8 @@ export class ZohoThrottledError extends ZohoOAuthError {
 }
 
 /**
- * Zoho answered something that is not the JSON it documents (an HTML roadblock, a proxy page).
+ * Zoho answered something that is not the JSON it documents (an HTML roadblock, a proxy page),
+ * or JSON that cannot be used as it is (a token answer with a nonsense lifetime or host).
  *
  * @see https://www.zoho.com/crm/developer/docs/api/v8/oauth-overview.html
  */
@@ -254,15 +255,22 @@ export class UnexpectedResponseError extends ZohoAuthError {
     contentType: string | null
     body: string
     operation?: string
+    /** What is wrong with an answer that parsed; replaces the body excerpt in the message. */
+    problem?: string
+    remedy?: string
   }) {
     const excerpt = redact(init.body.slice(0, 300))
+    const operation = init.operation ?? 'Request'
     super(
       ERR_UNEXPECTED_RESPONSE,
-      `${init.operation ?? 'Request'} got an unexpected response from Zoho: HTTP ${init.status}${
-        init.contentType ? ` ${init.contentType}` : ''
-      }: ${excerpt.replace(/\s+/g, ' ').slice(0, 120)}`,
+      init.problem !== undefined
+        ? `${operation} got an answer from Zoho it cannot use: ${init.problem}`
+        : `${operation} got an unexpected response from Zoho: HTTP ${init.status}${
+            init.contentType ? ` ${init.contentType}` : ''
+          }: ${excerpt.replace(/\s+/g, ' ').slice(0, 120)}`,
       {
         remedy:
+          init.remedy ??
           'Zoho or a proxy in between answered with something other than JSON; check the accounts server URL and network, then retry later.',
       },
     )
