@@ -361,10 +361,17 @@ export class CallbackError extends ZohoAuthError {
 export class CredentialFormatError extends ZohoAuthError {
   override name = 'CredentialFormatError'
   readonly field: string
+  /**
+   * True when the value only strays from the shape Zoho documents (length, letter case,
+   * alphabet), so it could still be valid if Zoho changed its format; false when it cannot be
+   * what Zoho issued (quotes, whitespace, a prefix, a URL, another credential's shape).
+   */
+  readonly mayBeValid: boolean
 
-  constructor(init: { field: string; message: string; remedy: string }) {
+  constructor(init: { field: string; message: string; remedy: string; mayBeValid?: boolean }) {
     super(ERR_CREDENTIAL_FORMAT, init.message, { remedy: init.remedy })
     this.field = init.field
+    this.mayBeValid = init.mayBeValid ?? false
   }
 }
 
