@@ -41,6 +41,10 @@ function environment(
 
 const cli = runCommand
 
+function emulatorWarning(): string {
+  return `zoho-auth: warning: emulator mode: the client secret and tokens go to the emulator at ${zoho.url}, not to Zoho (ZOHO_EMULATOR_URL in the environment); remove it to talk to Zoho\n`
+}
+
 async function mintCode(scope = 'ZohoCRM.users.READ,AaaServer.profile.READ'): Promise<string> {
   return zoho.selfClientCode({ client_id: client.client_id, scope, email: 'ada@example.com' })
 }
@@ -49,11 +53,12 @@ describe('zoho-auth exchange / token / connections list', () => {
   it('exchange stores a connection that token then serves, printing nothing but the token', async () => {
     const env = environment()
     const exchanged = await cli(['exchange', '--code', await mintCode()], env)
-    expect(exchanged).toMatchObject({ code: 0, stderr: '' })
+    // Emulator mode is loud: the one line on stderr says where secrets go (test/cli-config.test.ts).
+    expect(exchanged).toMatchObject({ code: 0, stderr: emulatorWarning() })
     expect(exchanged.stdout).toContain('Connection "default" saved: ada@example.com in us')
 
     const token = await cli(['token'], env)
-    expect(token.code).toBe(0)
+    expect(token).toMatchObject({ code: 0, stderr: emulatorWarning() })
     expect(token.stdout).toMatch(/^1000\.[0-9a-f]{32}\.[0-9a-f]{32}\n$/)
 
     const listed = await cli(['connections', 'list', '--json'], env)
