@@ -11,6 +11,7 @@ import {
 import { emulatorDataCenters, zohoDataCenters } from './data-centers.js'
 import {
   CallbackError,
+  ERR_INSECURE_URL,
   ERR_OAUTH_CALLBACK,
   ERR_UNTRUSTED_ACCOUNTS_SERVER,
   UntrustedAccountsServerError,
@@ -31,6 +32,23 @@ const CB = 'http://localhost:3001/oauth/callback'
 const dataCenters = zohoDataCenters
 
 describe('buildAuthorizationURL', () => {
+  it('buildAuthorizationURL names a malformed accounts server instead of a bare "Invalid URL"', () => {
+    const error = thrown(() =>
+      buildAuthorizationURL({
+        accountsServer: 'accounts zoho com',
+        clientId: '1000.ABC',
+        redirectURI: CB,
+        scopes: ['a'],
+        state: 's',
+      }),
+    )
+    expect(error.code).toBe(ERR_INSECURE_URL)
+    expect(error.message).toBe('The accounts server "accounts zoho com" is not a URL')
+    expect(error.remedy).toBe(
+      'Pass the accounts server of a data centre from the table (dataCenterTable()), e.g. https://accounts.zoho.com, or check ZOHO_EMULATOR_URL.',
+    )
+  })
+
   it('buildAuthorizationURL builds the code-flow URL with comma-separated scopes and PKCE', () => {
     const url = buildAuthorizationURL({
       accountsServer: 'https://accounts.zoho.com',

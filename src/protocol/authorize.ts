@@ -7,11 +7,26 @@
  */
 import { trustedApiDomain } from './data-centers.js'
 import type { DataCenter, DataCenterLocation, DataCenterTable } from './data-centers.js'
-import { CallbackError, UntrustedAccountsServerError, remedyFor } from './errors.js'
+import {
+  CallbackError,
+  ERR_INSECURE_URL,
+  UntrustedAccountsServerError,
+  ZohoAuthError,
+  remedyFor,
+} from './errors.js'
 import { plausibleLifetime } from './token-response.js'
 
 function authorizeEndpoint(accountsServer: string, path: string): URL {
-  return new URL(`${accountsServer.trim().replace(/\/+$/, '')}${path}`)
+  const url = `${accountsServer.trim().replace(/\/+$/, '')}${path}`
+  if (URL.canParse(url)) return new URL(url)
+  throw new ZohoAuthError(
+    ERR_INSECURE_URL,
+    `The accounts server "${accountsServer}" is not a URL`,
+    {
+      remedy:
+        'Pass the accounts server of a data centre from the table (dataCenterTable()), e.g. https://accounts.zoho.com, or check ZOHO_EMULATOR_URL.',
+    },
+  )
 }
 
 /**

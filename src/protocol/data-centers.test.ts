@@ -7,6 +7,7 @@ import {
   trustedApiDomain,
   zohoDataCenters,
 } from './data-centers.js'
+import { ERR_INSECURE_URL, ZohoAuthError } from './errors.js'
 
 describe('zohoDataCenters', () => {
   it('zohoDataCenters holds the nine DCs of ZOHO.md §1', () => {
@@ -56,6 +57,24 @@ describe('emulatorDataCenters', () => {
     })
     expect(table.byAccountsServer('http://127.0.0.1:4010/uk/accounts/')?.location).toBe('uk')
     expect(table.byAccountsServer('https://accounts.zoho.com')).toBeUndefined()
+  })
+})
+
+describe('emulatorDataCenters: a malformed base', () => {
+  it('emulatorDataCenters refuses a base that is not an http(s) URL, naming it', () => {
+    for (const base of ['not a url', 'ftp://127.0.0.1:4010', 'http://127.0.0.1:99999']) {
+      let error: unknown
+      try {
+        emulatorDataCenters(base)
+      } catch (caught) {
+        error = caught
+      }
+      expect(error, base).toBeInstanceOf(ZohoAuthError)
+      expect((error as ZohoAuthError).code).toBe(ERR_INSECURE_URL)
+      expect((error as ZohoAuthError).message).toBe(
+        `The emulator URL "${base}" is not an http(s) URL`,
+      )
+    }
   })
 })
 

@@ -3,6 +3,7 @@
  *
  * @see https://www.zoho.com/accounts/protocol/oauth/multi-dc.html
  */
+import { ERR_INSECURE_URL, ZohoAuthError } from './errors.js'
 
 /**
  * Every `location` Zoho puts on callbacks, one per data centre.
@@ -147,7 +148,19 @@ export const zohoDataCenters: DataCenterTable = createTable(ZOHO_DATA_CENTERS, f
  * @see https://www.zoho.com/accounts/protocol/oauth/multi-dc.html
  */
 export function emulatorDataCenters(baseURL: string): DataCenterTable {
-  const base = baseURL.replace(/\/+$/, '')
+  // Refused here, once: else every URL built from it fails later as a bare "Invalid URL".
+  const parsed = URL.canParse(baseURL) ? new URL(baseURL) : undefined
+  if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    throw new ZohoAuthError(
+      ERR_INSECURE_URL,
+      `The emulator URL "${baseURL}" is not an http(s) URL`,
+      {
+        remedy:
+          'Set ZOHO_EMULATOR_URL to the base URL the emulator printed at start, e.g. http://127.0.0.1:3002.',
+      },
+    )
+  }
+  const base = baseURL.trim().replace(/\/+$/, '')
   return createTable(
     DATA_CENTER_LOCATIONS.map((location) => ({
       location,

@@ -48,7 +48,8 @@ export const ERR_OAUTH_CALLBACK = 'ERR_OAUTH_CALLBACK'
  */
 export const ERR_CREDENTIAL_FORMAT = 'ERR_CREDENTIAL_FORMAT'
 /**
- * A request would have sent credentials over plain http:// to a host that is not loopback.
+ * A URL that credentials or tokens would go to is not usable: not a URL at all, or plain http://
+ * to a host that is not loopback.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2
  */
