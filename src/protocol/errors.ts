@@ -250,6 +250,13 @@ export class UnexpectedResponseError extends ZohoAuthError {
   readonly contentType: string | null
   /** The first few hundred characters of the body, redacted. */
   readonly bodyExcerpt: string
+  /**
+   * True when Zoho answered what reads as a success that could not be used (a nonsense
+   * lifetime, token or api_domain): a token was probably minted and a code spent, so a quota
+   * counting mints must count this request. False for pages and errors that minted nothing
+   * that we can tell.
+   */
+  readonly mayHaveMinted: boolean
 
   constructor(init: {
     status: number
@@ -259,6 +266,7 @@ export class UnexpectedResponseError extends ZohoAuthError {
     /** What is wrong with an answer that parsed; replaces the body excerpt in the message. */
     problem?: string
     remedy?: string
+    mayHaveMinted?: boolean
   }) {
     const excerpt = redact(init.body.slice(0, 300))
     const operation = init.operation ?? 'Request'
@@ -278,6 +286,7 @@ export class UnexpectedResponseError extends ZohoAuthError {
     this.status = init.status
     this.contentType = init.contentType
     this.bodyExcerpt = excerpt
+    this.mayHaveMinted = init.mayHaveMinted ?? false
   }
 }
 

@@ -373,12 +373,13 @@ describe('requestDeviceCode', () => {
     expect(device.intervalSeconds).toBe(30)
   })
 
-  it('requestDeviceCode refuses an answer without a user_code', async () => {
+  it('requestDeviceCode refuses an answer without a user_code (which minted nothing)', async () => {
     const { fetch } = zoho(200, { device_code: 'D' })
     const error = (await caught(
       requestDeviceCode({ accountsServer: EU, clientId: '1004.X', scopes: ['a'] }, { fetch }),
     )) as UnexpectedResponseError
     expect(error.code).toBe(ERR_UNEXPECTED_RESPONSE)
+    expect(error.mayHaveMinted).toBe(false)
   })
 })
 

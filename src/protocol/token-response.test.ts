@@ -87,6 +87,18 @@ describe('parseTokenResponse', () => {
   })
 })
 
+describe('parseTokenResponse: what was spent', () => {
+  it('parseTokenResponse marks an unusable success as one that may have minted a token', () => {
+    expect(refusal({ ...SUCCESS, expires_in: 0 }, 'refresh').mayHaveMinted).toBe(true)
+    const roadblock = new UnexpectedResponseError({
+      status: 200,
+      contentType: 'text/html',
+      body: '<html>',
+    })
+    expect(roadblock.mayHaveMinted).toBe(false)
+  })
+})
+
 describe('parseTokenResponse: expires_in sanity', () => {
   it('parseTokenResponse refuses a non-finite, absurd, zero or negative expires_in', () => {
     for (const expires_in of [1e308, 1e12, 0, -5, 'soon', true, 0.4]) {

@@ -66,6 +66,8 @@ const AFTERMATH: Record<string, { consequence?: string; remedy: string }> = {
   },
   'device code request': { remedy: 'Start the device flow again.' },
 }
+// Answers to these mint nothing, whatever they hold; every other answer read here is a token's.
+const MINTS_NOTHING = new Set(['device code request', 'user info'])
 const IF_IT_REPEATS =
   'If it repeats, the accounts server (or a proxy in front of it) is not answering like Zoho: check ZOHO_DC, ZOHO_EMULATOR_URL and the network.'
 
@@ -88,6 +90,7 @@ export function unusableAnswer(
     operation,
     problem: aftermath.consequence ? `${problem}; ${aftermath.consequence}` : problem,
     remedy: `${aftermath.remedy} ${IF_IT_REPEATS}`,
+    mayHaveMinted: !MINTS_NOTHING.has(operation),
   })
 }
 
