@@ -9,7 +9,7 @@
  * @see https://www.zoho.com/accounts/protocol/oauth/web-server-applications.html
  */
 import { isDataCenterLocation } from './data-centers.js'
-import type { DataCenterLocation, DataCenterTable } from './data-centers.js'
+import type { DataCenterLocation } from './data-centers.js'
 import { UnexpectedResponseError, ZohoOAuthError } from './errors.js'
 import {
   readJSONObject,
@@ -23,6 +23,7 @@ import {
   expiresInSeconds,
   parseTokenResponse,
   unusableAnswer,
+  type ExpectedDataCenter,
   type TokenResponseChecks,
   type TokenSet,
 } from './token-response.js'
@@ -40,18 +41,6 @@ function numberField(body: JSONObject, key: string): number | undefined {
 function stringField(body: JSONObject, key: string): string | undefined {
   const value = body[key]
   return typeof value === 'string' && value !== '' ? value : undefined
-}
-
-/**
- * The data centre a token request is for, when the caller knows it: the answer's `api_domain`
- * must then be an API host of that DC in that table. Without it, an answer from one of Zoho's
- * own accounts servers is still held to that server's DC.
- *
- * @see https://www.zoho.com/accounts/protocol/oauth/multi-dc.html
- */
-export interface ExpectedDataCenter {
-  table: DataCenterTable
-  location: string
 }
 
 function checksFor(

@@ -30,6 +30,19 @@ export interface TokenSet {
 }
 
 /**
+ * The data centre a token request is for, when the caller knows it: the answer's `api_domain`
+ * must then be an API host of that DC in that table (the only way to hold an emulator's answer
+ * to its DC). Without it, an answer from one of Zoho's own accounts servers is still held to
+ * that server's DC.
+ *
+ * @see https://www.zoho.com/accounts/protocol/oauth/multi-dc.html
+ */
+export interface ExpectedDataCenter {
+  table: DataCenterTable
+  location: string
+}
+
+/**
  * What a token answer is checked against.
  *
  * @see https://www.zoho.com/accounts/protocol/oauth/multi-dc.html
@@ -42,7 +55,7 @@ export interface TokenResponseChecks {
   /** The accounts server that answered: when it is one of Zoho's, its DC's API host is required. */
   accountsServer?: string | undefined
   /** api_domain must be an API host of this DC of this table (wins over `accountsServer`). */
-  expectedDataCenter?: { table: DataCenterTable; location: string } | undefined
+  expectedDataCenter?: ExpectedDataCenter | undefined
 }
 
 /** Zoho's documented access-token lifetime, used when an answer names none. */
