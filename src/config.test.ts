@@ -4,6 +4,10 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, DEFAULT_REDIRECT_URI, DEFAULT_SCOPES, loadConfig } from './config.js'
 
+const ID = '1000.ABCDEFGHIJKLMNOPQRSTUVWXYZ0123'
+const SECRET = '215734b0b2ca5f80f058a4be261e29cbbda609c2b6'
+const EU_SECRET = 'e'.repeat(42)
+
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'zoho-auth-config-'))
 }
@@ -31,14 +35,14 @@ describe('loadConfig', () => {
     const cwd = tempDir()
     writeFileSync(
       join(cwd, '.env'),
-      'ZOHO_CLIENT_ID=from-file\nZOHO_DC=eu\nZOHO_SCOPES="ZohoCRM.users.READ, AaaServer.profile.READ"\n',
+      `ZOHO_CLIENT_ID=${ID}\nZOHO_DC=eu\nZOHO_SCOPES="ZohoCRM.users.READ, AaaServer.profile.READ"\n`,
     )
     const config = loadConfig({
       env: { ZOHO_DC: 'in' },
       cwd,
       flags: { dc: 'au' },
     })
-    expect(config.clientId).toBe('from-file')
+    expect(config.clientId).toBe(ID)
     expect(config.dc).toBe('au')
     expect(config.scopes).toEqual(['ZohoCRM.users.READ', 'AaaServer.profile.READ'])
     expect(loadConfig({ env: { ZOHO_DC: 'in' }, cwd }).dc).toBe('in')
@@ -46,11 +50,11 @@ describe('loadConfig', () => {
 
   it('loadConfig collects per-DC client secrets', () => {
     const config = loadConfig({
-      env: { ZOHO_CLIENT_SECRET: 'main', ZOHO_CLIENT_SECRET_EU: 'eu-secret' },
+      env: { ZOHO_CLIENT_SECRET: SECRET, ZOHO_CLIENT_SECRET_EU: EU_SECRET },
       cwd: tempDir(),
     })
-    expect(config.clientSecret).toBe('main')
-    expect(config.dcSecrets).toEqual({ eu: 'eu-secret' })
+    expect(config.clientSecret).toBe(SECRET)
+    expect(config.dcSecrets).toEqual({ eu: EU_SECRET })
   })
 
   it('loadConfig recognises a PostgreSQL URL in ZOHO_AUTH_DB', () => {
@@ -75,7 +79,7 @@ describe('loadConfig', () => {
     const attempt = (): unknown =>
       loadConfig({ env: { ZOHO_AUTH_DB: 'mysql://root:hunter2@db/x' }, cwd: tempDir() })
     expect(attempt).toThrow(
-      'ZOHO_AUTH_DB "mysql://****@db/x" is neither a file path nor a postgres:// URL',
+      'ZOHO_AUTH_DB in the environment is "mysql://****@db/x", neither a file path nor a postgres:// URL',
     )
   })
 
@@ -85,7 +89,7 @@ describe('loadConfig', () => {
         .emulatorURL,
     ).toBe('http://127.0.0.1:3002')
     expect(() => loadConfig({ env: { ZOHO_EMULATOR_URL: 'nope' }, cwd: tempDir() })).toThrow(
-      'ZOHO_EMULATOR_URL "nope" is not an http(s) URL',
+      'ZOHO_EMULATOR_URL in the environment is "nope", not an http(s) URL',
     )
   })
 })

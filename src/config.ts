@@ -1,19 +1,26 @@
 /**
  * Environment, `.env` and flags → one validated Config. Flags override the environment, and the
  * environment overrides `.env` (a deployed process's real environment must win over a stray file).
+ * Every value is checked here, before anything is sent, and an error names where the value came
+ * from (`--flag`, `NAME in the environment`, `NAME in /path/.env`).
  */
-import { existsSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { parseEnv } from 'node:util'
 import {
   DATA_CENTER_LOCATIONS,
   isDataCenterLocation,
   type DataCenterLocation,
 } from './protocol/data-centers.js'
-import { ZohoAuthError } from './protocol/errors.js'
+import { ConfigError } from './config-error.js'
 import { defaultDatabasePath, defaultKeyFilePath } from './stores/paths.js'
+import {
+  checkCredential,
+  checkEmulatorURL,
+  checkRedirectURI,
+  type ConfigSource,
+  type Setting,
+} from './config-checks.js'
+import { readEnvironmentSources } from './config-env.js'
 
-export const ERR_CONFIG = 'ERR_CONFIG'
+export { ConfigError, ERR_CONFIG } from './config-error.js'
 
 export const DEFAULT_REDIRECT_URI = 'http://localhost:3001/oauth/callback'
 export const DEFAULT_SCOPES = [
@@ -23,15 +30,9 @@ export const DEFAULT_SCOPES = [
   'ZohoCRM.org.READ',
 ]
 
-/** A setting is missing or malformed. */
-export class ConfigError extends ZohoAuthError {
-  override name = 'ConfigError'
-  constructor(message: string, remedy: string) {
-    super(ERR_CONFIG, message, { remedy })
-  }
-}
-
 export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string }
+
+export type { ConfigSource } from './config-checks.js'
 
 export interface Config {
   clientId: string | undefined
@@ -48,7 +49,11 @@ export interface Config {
   /** Where the generated key lives when `ZOHO_AUTH_ENCRYPTION_KEY` is not set. */
   keyFilePath: string
   adminToken: string | undefined
+  /** Loopback only unless `ZOHO_EMULATOR_ALLOW_REMOTE=1` / `--emulator-allow-remote`. */
   emulatorURL: string | undefined
+  emulatorSource: ConfigSource | undefined
+  /** What a command should say on stderr before it runs: emulator mode, unusual credentials. */
+  warnings: string[]
 }
 
 /** Values given as command-line flags; each wins over its environment variable. */
@@ -60,6 +65,7 @@ export interface ConfigFlags {
   redirectURI?: string | undefined
   scopes?: string | undefined
   emulatorURL?: string | undefined
+  emulatorAllowRemote?: boolean | undefined
 }
 
 export interface LoadConfigOptions {
@@ -73,52 +79,92 @@ export function readEnvironment(
   env: Record<string, string | undefined>,
   cwd: string,
 ): Record<string, string | undefined> {
-  const file = join(cwd, '.env')
-  if (!existsSync(file)) return env
-  let fromFile: Record<string, string>
-  try {
-    fromFile = parseEnv(readFileSync(file, 'utf8')) as Record<string, string>
-  } catch (error) {
-    throw new ConfigError(
-      `Could not read ${file}: ${error instanceof Error ? error.message : String(error)}`,
-      'Fix or remove the .env file (lines of NAME=value).',
-    )
-  }
-  return { ...fromFile, ...definedOnly(env) }
-}
-
-function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value
-  return out
+  return readEnvironmentSources(env, cwd).env
 }
 
 export function loadConfig(options: LoadConfigOptions): Config {
-  const env = readEnvironment(options.env, options.cwd)
+  const { env, dotenvPath, fromDotenv } = readEnvironmentSources(options.env, options.cwd)
   const flags = options.flags ?? {}
-  const pick = (flag: string | undefined, name: string): string | undefined =>
-    nonEmpty(flag) ?? nonEmpty(env[name])
+  const warnings: string[] = []
+  const setting = (name: string, flag?: { name: string; value: string | undefined }): Setting => {
+    const fromFlag = nonEmpty(flag?.value)
+    if (fromFlag !== undefined && flag) return { value: fromFlag, source: 'flag', label: flag.name }
+    const value = nonEmpty(env[name])
+    if (value === undefined) return { value, source: undefined, label: name }
+    return fromDotenv.has(name)
+      ? { value, source: '.env', label: `${name} in ${dotenvPath}` }
+      : { value, source: 'environment', label: `${name} in the environment` }
+  }
 
-  const dc = parseDataCenter(pick(flags.dc, 'ZOHO_DC') ?? 'us')
+  const dc = parseDataCenter(setting('ZOHO_DC', { name: '--dc', value: flags.dc }).value ?? 'us')
+  const emulator = checkEmulatorURL(
+    setting('ZOHO_EMULATOR_URL', { name: '--emulator-url', value: flags.emulatorURL }),
+    flags.emulatorAllowRemote === true ||
+      parseYesNo(setting('ZOHO_EMULATOR_ALLOW_REMOTE')) === true,
+  )
+  if (emulator.warning) warnings.push(emulator.warning)
+  const credential = (kind: 'clientId' | 'clientSecret', s: Setting): string | undefined => {
+    const checked = checkCredential(kind, s)
+    if (checked.warning) warnings.push(checked.warning)
+    return checked.value
+  }
+  const dcSecrets: Partial<Record<DataCenterLocation, string>> = {}
+  for (const location of DATA_CENTER_LOCATIONS) {
+    const secret = credential(
+      'clientSecret',
+      setting(`ZOHO_CLIENT_SECRET_${location.toUpperCase()}`),
+    )
+    if (secret) dcSecrets[location] = secret
+  }
   return {
-    clientId: pick(flags.clientId, 'ZOHO_CLIENT_ID'),
-    clientSecret: pick(flags.clientSecret, 'ZOHO_CLIENT_SECRET'),
-    dcSecrets: perDataCenterSecrets(env),
+    clientId: credential(
+      'clientId',
+      setting('ZOHO_CLIENT_ID', { name: '--client-id', value: flags.clientId }),
+    ),
+    clientSecret: credential(
+      'clientSecret',
+      setting('ZOHO_CLIENT_SECRET', { name: '--client-secret', value: flags.clientSecret }),
+    ),
+    dcSecrets,
     refreshToken: nonEmpty(env.ZOHO_REFRESH_TOKEN),
     dc,
-    redirectURI: pick(flags.redirectURI, 'ZOHO_REDIRECT_URI') ?? DEFAULT_REDIRECT_URI,
-    scopes: parseScopes(pick(flags.scopes, 'ZOHO_SCOPES')) ?? DEFAULT_SCOPES,
-    database: parseDatabase(pick(flags.db, 'ZOHO_AUTH_DB'), defaultDatabasePath(env)),
+    redirectURI:
+      checkRedirectURI(
+        setting('ZOHO_REDIRECT_URI', { name: '--redirect-uri', value: flags.redirectURI }),
+      ) ?? DEFAULT_REDIRECT_URI,
+    scopes:
+      parseScopes(setting('ZOHO_SCOPES', { name: '--scopes', value: flags.scopes }).value) ??
+      DEFAULT_SCOPES,
+    database: parseDatabase(
+      setting('ZOHO_AUTH_DB', { name: '--db', value: flags.db }),
+      defaultDatabasePath(env),
+    ),
     encryptionKey: nonEmpty(env.ZOHO_AUTH_ENCRYPTION_KEY),
     keyFilePath: defaultKeyFilePath(env),
     adminToken: nonEmpty(env.ZOHO_AUTH_ADMIN_TOKEN),
-    emulatorURL: parseEmulatorURL(pick(flags.emulatorURL, 'ZOHO_EMULATOR_URL')),
+    emulatorURL: emulator.url,
+    emulatorSource: emulator.url === undefined ? undefined : emulator.source,
+    warnings,
   }
 }
 
+// Zero-width characters and the BOM ride along with copies from web pages and chat apps.
+const EDGE_SPACE = /^[\s\u200b-\u200d\u2060\ufeff]+|[\s\u200b-\u200d\u2060\ufeff]+$/g
+
 function nonEmpty(value: string | undefined): string | undefined {
-  const trimmed = value?.trim()
+  const trimmed = value?.replace(EDGE_SPACE, '')
   return trimmed ? trimmed : undefined
+}
+
+function parseYesNo(s: Setting): boolean | undefined {
+  if (s.value === undefined) return undefined
+  const value = s.value.toLowerCase()
+  if (['1', 'true', 'yes'].includes(value)) return true
+  if (['0', 'false', 'no'].includes(value)) return false
+  throw new ConfigError(
+    `${s.label} is "${s.value}"`,
+    'Set it to 1 (allow) or 0 (refuse), or remove it.',
+  )
 }
 
 function parseDataCenter(value: string): DataCenterLocation {
@@ -130,17 +176,6 @@ function parseDataCenter(value: string): DataCenterLocation {
   )
 }
 
-function perDataCenterSecrets(
-  env: Record<string, string | undefined>,
-): Partial<Record<DataCenterLocation, string>> {
-  const secrets: Partial<Record<DataCenterLocation, string>> = {}
-  for (const location of DATA_CENTER_LOCATIONS) {
-    const secret = nonEmpty(env[`ZOHO_CLIENT_SECRET_${location.toUpperCase()}`])
-    if (secret) secrets[location] = secret
-  }
-  return secrets
-}
-
 function parseScopes(value: string | undefined): string[] | undefined {
   if (!value) return undefined
   const scopes = value
@@ -150,28 +185,33 @@ function parseScopes(value: string | undefined): string[] | undefined {
   return scopes.length > 0 ? scopes : undefined
 }
 
-function parseDatabase(value: string | undefined, defaultPath: string): DatabaseConfig {
+/** A connection string for a message: the user and password never appear. */
+function maskedDatabaseURL(value: string): string {
+  return value.replace(/\/\/[^@/]*@/, '//****@')
+}
+
+function parseDatabase(s: Setting, defaultPath: string): DatabaseConfig {
+  const value = s.value
   if (!value) return { kind: 'sqlite', path: defaultPath }
-  if (/^postgres(ql)?:\/\//i.test(value)) return { kind: 'postgres', url: value }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && !value.startsWith('file://')) {
+  if (/^postgres(ql)?:\/\//i.test(value)) {
+    // The driver parses with the same WHATWG URL parser, and would say only "Invalid URL".
+    if (!URL.canParse(value)) {
+      throw new ConfigError(
+        `${s.label} is "${maskedDatabaseURL(value)}", not a valid postgres:// URL`,
+        'Percent-encode special characters in the user name and password (# as %23, @ as %40, / as %2F) and check the host and port: postgres://user:password@host:5432/database.',
+      )
+    }
+    return { kind: 'postgres', url: value }
+  }
+  const isFileURL = value.startsWith('file://')
+  if (
+    (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && !isFileURL) ||
+    (isFileURL && !URL.canParse(value))
+  ) {
     throw new ConfigError(
-      `ZOHO_AUTH_DB "${value.replace(/\/\/[^@/]*@/, '//****@')}" is neither a file path nor a postgres:// URL`,
+      `${s.label} is "${maskedDatabaseURL(value)}", neither a file path nor a postgres:// URL`,
       'Set ZOHO_AUTH_DB to a SQLite file path, or to postgres://user@host:5432/db.',
     )
   }
-  return { kind: 'sqlite', path: value.startsWith('file://') ? new URL(value).pathname : value }
-}
-
-function parseEmulatorURL(value: string | undefined): string | undefined {
-  if (!value) return undefined
-  try {
-    const url = new URL(value)
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http')
-    return value.replace(/\/+$/, '')
-  } catch {
-    throw new ConfigError(
-      `ZOHO_EMULATOR_URL "${value}" is not an http(s) URL`,
-      'Set it to the base URL the emulator printed at start, e.g. http://127.0.0.1:3002.',
-    )
-  }
+  return { kind: 'sqlite', path: isFileURL ? new URL(value).pathname : value }
 }

@@ -41,6 +41,10 @@ function environment(
 
 const cli = runCommand
 
+function emulatorWarning(): string {
+  return `zoho-auth: warning: emulator mode: the client secret and tokens go to the emulator at ${zoho.url}, not to Zoho (ZOHO_EMULATOR_URL in the environment); remove it to talk to Zoho\n`
+}
+
 async function mintCode(scope = 'ZohoCRM.users.READ,AaaServer.profile.READ'): Promise<string> {
   return zoho.selfClientCode({ client_id: client.client_id, scope, email: 'ada@example.com' })
 }
@@ -49,11 +53,12 @@ describe('zoho-auth exchange / token / connections list', () => {
   it('exchange stores a connection that token then serves, printing nothing but the token', async () => {
     const env = environment()
     const exchanged = await cli(['exchange', '--code', await mintCode()], env)
-    expect(exchanged).toMatchObject({ code: 0, stderr: '' })
+    // Emulator mode is loud: the one line on stderr says where secrets go (test/cli-config.test.ts).
+    expect(exchanged).toMatchObject({ code: 0, stderr: emulatorWarning() })
     expect(exchanged.stdout).toContain('Connection "default" saved: ada@example.com in us')
 
     const token = await cli(['token'], env)
-    expect(token.code).toBe(0)
+    expect(token).toMatchObject({ code: 0, stderr: emulatorWarning() })
     expect(token.stdout).toMatch(/^1000\.[0-9a-f]{32}\.[0-9a-f]{32}\n$/)
 
     const listed = await cli(['connections', 'list', '--json'], env)
@@ -91,6 +96,49 @@ describe('zoho-auth exchange / token / connections list', () => {
     expect((await zoho.stats()).token_endpoint.authorization_code ?? 0).toBe(0)
     // The untouched code still works: nothing was spent.
     expect((await cli(['exchange', '--code', code], env)).code).toBe(0)
+  })
+
+  it('exchange refuses a token answer with expires_in 1e308 before anything is stored, exit 1', async () => {
+    const env = environment()
+    const code = await mintCode()
+    const body = `{"access_token":"1000.${'a'.repeat(32)}.${'b'.repeat(32)}","refresh_token":"1000.${'c'.repeat(32)}.${'d'.repeat(32)}","api_domain":"${zoho.url}/us/api","expires_in":1e308}`
+    await zoho.control('faults', { path: '/oauth/v2/token', body, count: 1 })
+    const run = await cli(['exchange', '--code', code], env)
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain(
+      'zoho-auth: code exchange got an answer from Zoho it cannot use: expires_in is 1e+308, not a token lifetime (1 second to 1 day); Zoho may already have spent the code',
+    )
+    expect(run.stderr).toContain('→ Mint a new code and exchange it again.')
+    expect(run.stderr).not.toMatch(/REAL|INTEGER/)
+    const listed = await cli(['connections', 'list', '--json'], env)
+    expect(JSON.parse(listed.stdout)).toEqual([])
+  })
+
+  it('token refuses a refresh answer with expires_in 0 or a token with a line break, exit 1, prints nothing', async () => {
+    await zoho.control('settings', { access_token_ttl: 1 })
+    const env = environment()
+    await cli(['exchange', '--code', await mintCode()], env)
+    const [stored] = JSON.parse(
+      (await cli(['connections', 'list', '--json'], env)).stdout,
+    ) as Array<{
+      accessTokenExpiresAt: string
+    }>
+    // Wait out the stored token's own expiry (the client trusts its clock), then refresh.
+    const wait = Date.parse(stored!.accessTokenExpiresAt) - Date.now() + 50
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, wait)))
+    const token = `1000.${'a'.repeat(32)}.${'b'.repeat(32)}`
+    for (const fields of [
+      `"access_token":"${token}","expires_in":0`,
+      `"access_token":"${token.slice(0, 30)}\\n${token.slice(30)}","expires_in":3600`,
+    ]) {
+      const body = `{${fields},"api_domain":"${zoho.url}/us/api"}`
+      await zoho.control('faults', { path: '/oauth/v2/token', body, count: 10 })
+      const run = await cli(['token'], env)
+      await zoho.control('faults', undefined, 'DELETE')
+      expect(run.code).toBe(1)
+      expect(run.stdout).toBe('')
+      expect(run.stderr).toContain('refresh got an answer from Zoho it cannot use')
+    }
   })
 
   it('exchange refuses to overwrite an existing connection without --replace', async () => {

@@ -15,6 +15,7 @@ export const CONFIG_OPTIONS = {
   'client-id': { type: 'string' },
   'client-secret': { type: 'string' },
   'emulator-url': { type: 'string' },
+  'emulator-allow-remote': { type: 'boolean' },
 } as const satisfies Options
 
 export const CONFIG_USAGE = `Configuration flags (override the environment and .env):
@@ -22,7 +23,10 @@ export const CONFIG_USAGE = `Configuration flags (override the environment and .
   --dc DC                the client's home data centre       (ZOHO_DC, default us)
   --client-id ID         OAuth client id                     (ZOHO_CLIENT_ID)
   --client-secret S      OAuth client secret                 (ZOHO_CLIENT_SECRET)
-  --emulator-url URL     talk to a zoho-auth emulator        (ZOHO_EMULATOR_URL)`
+  --emulator-url URL     talk to a zoho-auth emulator on     (ZOHO_EMULATOR_URL)
+                         this machine, with a warning each run
+  --emulator-allow-remote
+                         allow an https:// emulator elsewhere (ZOHO_EMULATOR_ALLOW_REMOTE=1)`
 
 export function parseFlags<T extends Options>(
   argv: string[],
@@ -49,5 +53,6 @@ export function configFlags(values: Record<string, unknown>): ConfigFlags {
     clientId: text('client-id'),
     clientSecret: text('client-secret'),
     emulatorURL: text('emulator-url'),
+    emulatorAllowRemote: values['emulator-allow-remote'] === true ? true : undefined,
   }
 }

@@ -35,6 +35,7 @@ export async function openStore(
 
 export async function openRuntime(ctx: CommandContext, flags: ConfigFlags): Promise<Runtime> {
   const config = loadConfig({ env: ctx.env, cwd: ctx.cwd, flags })
+  for (const warning of config.warnings) ctx.stderr.write(`zoho-auth: warning: ${warning}\n`)
   const store = await openStore(config, ctx)
   const manager = new TokenManager({
     store,

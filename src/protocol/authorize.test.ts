@@ -11,6 +11,7 @@ import {
 import { emulatorDataCenters, zohoDataCenters } from './data-centers.js'
 import {
   CallbackError,
+  ERR_INSECURE_URL,
   ERR_OAUTH_CALLBACK,
   ERR_UNTRUSTED_ACCOUNTS_SERVER,
   UntrustedAccountsServerError,
@@ -31,6 +32,23 @@ const CB = 'http://localhost:3001/oauth/callback'
 const dataCenters = zohoDataCenters
 
 describe('buildAuthorizationURL', () => {
+  it('buildAuthorizationURL names a malformed accounts server instead of a bare "Invalid URL"', () => {
+    const error = thrown(() =>
+      buildAuthorizationURL({
+        accountsServer: 'accounts zoho com',
+        clientId: '1000.ABC',
+        redirectURI: CB,
+        scopes: ['a'],
+        state: 's',
+      }),
+    )
+    expect(error.code).toBe(ERR_INSECURE_URL)
+    expect(error.message).toBe('The accounts server "accounts zoho com" is not a URL')
+    expect(error.remedy).toBe(
+      'Pass the accounts server of a data centre from the table (dataCenterTable()), e.g. https://accounts.zoho.com, or check ZOHO_EMULATOR_URL.',
+    )
+  })
+
   it('buildAuthorizationURL builds the code-flow URL with comma-separated scopes and PKCE', () => {
     const url = buildAuthorizationURL({
       accountsServer: 'https://accounts.zoho.com',
@@ -361,6 +379,32 @@ describe('parseImplicitCallback', () => {
     expect(callback.dataCenter.location).toBe('in')
     expect(callback.apiDomain).toBe('https://sandbox.zohoapis.in')
     expect(callback.expiresInSeconds).toBe(3600)
+  })
+
+  it("parseImplicitCallback hands on the table's API host, never the string in the fragment", () => {
+    const url = `${CB}#access_token=${TOKEN}&api_domain=https%3A%2F%2FWWW.ZOHOAPIS.EU%2F`
+    expect(parseImplicitCallback(url, { dataCenters }).apiDomain).toBe('https://www.zohoapis.eu')
+    for (const apiDomain of ['https://user@www.zohoapis.eu', 'https://www.zohoapis.eu?x=1']) {
+      const bad = `${CB}#access_token=${TOKEN}&api_domain=${encodeURIComponent(apiDomain)}`
+      const error = thrown(() => parseImplicitCallback(bad, { dataCenters })) as CallbackError
+      expect(error.reason).toBe('unknown_location')
+    }
+  })
+
+  it('parseImplicitCallback refuses a lifetime that is none, and an access token that is not one word', () => {
+    for (const expiresIn of ['1e308', '0', '-1', 'soon']) {
+      const url = `${CB}#access_token=${TOKEN}&expires_in=${expiresIn}&api_domain=https%3A%2F%2Fwww.zohoapis.eu`
+      const error = thrown(() => parseImplicitCallback(url, { dataCenters })) as CallbackError
+      expect(error.reason).toBe('zoho_error')
+      expect(error.message).toBe(
+        `The callback's expires_in "${expiresIn}" is not a token lifetime (1 second to 1 day)`,
+      )
+    }
+    const split = `${CB}#access_token=${TOKEN.slice(0, 20)}%20${TOKEN.slice(20)}&api_domain=https%3A%2F%2Fwww.zohoapis.eu`
+    const error = thrown(() => parseImplicitCallback(split, { dataCenters })) as CallbackError
+    expect(error.reason).toBe('zoho_error')
+    expect(error.message).toBe("The callback's access_token is not a single printable token")
+    expect(error.message + error.remedy).not.toContain(TOKEN)
   })
 
   it('parseImplicitCallback refuses a location that disagrees with api_domain', () => {

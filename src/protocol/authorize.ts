@@ -5,11 +5,28 @@
  *
  * @see https://www.zoho.com/accounts/protocol/oauth/web-apps/authorization.html
  */
+import { trustedApiDomain } from './data-centers.js'
 import type { DataCenter, DataCenterLocation, DataCenterTable } from './data-centers.js'
-import { CallbackError, UntrustedAccountsServerError, remedyFor } from './errors.js'
+import {
+  CallbackError,
+  ERR_INSECURE_URL,
+  UntrustedAccountsServerError,
+  ZohoAuthError,
+  remedyFor,
+} from './errors.js'
+import { plausibleLifetime } from './token-response.js'
 
 function authorizeEndpoint(accountsServer: string, path: string): URL {
-  return new URL(`${accountsServer.trim().replace(/\/+$/, '')}${path}`)
+  const url = `${accountsServer.trim().replace(/\/+$/, '')}${path}`
+  if (URL.canParse(url)) return new URL(url)
+  throw new ZohoAuthError(
+    ERR_INSECURE_URL,
+    `The accounts server "${accountsServer}" is not a URL`,
+    {
+      remedy:
+        'Pass the accounts server of a data centre from the table (dataCenterTable()), e.g. https://accounts.zoho.com, or check ZOHO_EMULATOR_URL.',
+    },
+  )
 }
 
 /**
@@ -291,17 +308,23 @@ export function parseImplicitCallback(url: string | URL, o: CallbackOptions): Im
         'Open the authorization URL again and approve access; the client must be registered as a client-based app for the implicit flow.',
     })
   }
+  // One word of printable ASCII: it goes into an Authorization header as is.
+  if (!/^[\x21-\x7e]+$/.test(accessToken)) {
+    throw unusableFragment("The callback's access_token is not a single printable token")
+  }
   const state = checkState(params, o.expectedState)
   const rawApiDomain = params.get('api_domain')?.trim()
   let dataCenter: DataCenter
   let apiDomain: string
   if (rawApiDomain) {
     const dc = o.dataCenters.byApiDomain(rawApiDomain)
-    if (dc === undefined) {
+    // The token is sent to this host: hand on the table's spelling, never the fragment's.
+    const trusted = dc && trustedApiDomain(o.dataCenters, dc.location, rawApiDomain)
+    if (dc === undefined || trusted === undefined) {
       throw unknownLocation(`The callback's api_domain "${rawApiDomain}" is not a Zoho data centre`)
     }
     dataCenter = dc
-    apiDomain = rawApiDomain.replace(/\/+$/, '')
+    apiDomain = trusted
     if (params.has('location') || params.has('accounts-server')) {
       if (resolveDataCenter(params, o) !== dc) {
         throw unknownLocation(`The callback's api_domain does not match its location`)
@@ -311,13 +334,31 @@ export function parseImplicitCallback(url: string | URL, o: CallbackOptions): Im
     dataCenter = resolveDataCenter(params, o)
     apiDomain = dataCenter.apiDomain
   }
-  const seconds = Number(params.get('expires_in'))
-  // Same guard as the token endpoint: a value beyond a day can only be milliseconds.
-  const expiresInSeconds =
-    Number.isFinite(seconds) && seconds > 0
-      ? seconds > 86_400
-        ? Math.round(seconds / 1000)
-        : seconds
-      : 3600
-  return { accessToken, expiresInSeconds, state, dataCenter, apiDomain }
+  return { accessToken, expiresInSeconds: implicitLifetime(params), state, dataCenter, apiDomain }
+}
+
+function unusableFragment(message: string): CallbackError {
+  return new CallbackError({
+    reason: 'zoho_error',
+    message,
+    remedy:
+      'Sign in again; if it repeats, something between Zoho and this page is changing the redirect.',
+  })
+}
+
+/** Same rule as the token endpoint: `expires_in_sec` first; beyond a day is milliseconds. */
+function implicitLifetime(params: URLSearchParams): number {
+  for (const [key, millisecondsAllowed] of [
+    ['expires_in_sec', false],
+    ['expires_in', true],
+  ] as const) {
+    const value = params.get(key)
+    if (value === null) continue
+    const seconds = plausibleLifetime(value, millisecondsAllowed)
+    if (seconds !== undefined) return seconds
+    throw unusableFragment(
+      `The callback's ${key} "${value.slice(0, 40)}" is not a token lifetime (1 second to 1 day)`,
+    )
+  }
+  return 3600
 }

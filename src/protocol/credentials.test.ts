@@ -23,6 +23,31 @@ function rejection(fn: () => unknown): CredentialFormatError {
   throw new Error('expected a CredentialFormatError')
 }
 
+describe('CredentialFormatError.mayBeValid', () => {
+  it('checkClientId and checkClientSecret mark only shape deviations as maybe valid', () => {
+    for (const fn of [
+      () => checkClientId(ID.slice(0, -4)),
+      () => checkClientId(ID.toLowerCase()),
+      () => checkClientId('my-app'),
+      () => checkClientSecret(SECRET.slice(0, 40)),
+      () => checkClientSecret('not-hex-at-all'),
+    ]) {
+      expect(rejection(fn).mayBeValid).toBe(true)
+    }
+    for (const fn of [
+      () => checkClientId(`"${ID}"`),
+      () => checkClientId(SECRET),
+      () => checkClientId(TOKEN),
+      () => checkClientSecret(`${SECRET.slice(0, 9)} ${SECRET.slice(9)}`),
+      () => checkClientSecret(`ZOHO_CLIENT_SECRET=${SECRET}`),
+      () => checkClientSecret(ID),
+      () => checkClientSecret(TOKEN),
+    ]) {
+      expect(rejection(fn).mayBeValid).toBe(false)
+    }
+  })
+})
+
 describe('checkClientId', () => {
   it('checkClientId accepts 1000. and 1004. ids and trims whitespace, newlines and a BOM', () => {
     expect(checkClientId(ID)).toBe(ID)

@@ -2,7 +2,9 @@
  * Checks for credentials people paste: a client id, a client secret, a refresh token or a grant
  * code. Surrounding whitespace is trimmed silently (terminals and editors add it); anything else
  * that is wrong — quotes, a header prefix, `NAME=`, a cut-off or swapped value — is refused with a
- * message saying what is wrong and what to do. Messages never repeat the value.
+ * message saying what is wrong and what to do. Messages never repeat the value. A value that only
+ * strays from Zoho's documented shape (length, case, alphabet) is refused too, but marked
+ * `mayBeValid`, so a caller can warn and let Zoho decide rather than lock out a format Zoho changed.
  *
  * @see https://www.zoho.com/accounts/protocol/oauth-setup.html
  */
@@ -36,6 +38,11 @@ const TOKEN_SHAPE = '1000. followed by two 32-character hex parts joined by a do
 
 function fail(field: Field, message: string, remedy: string): never {
   throw new CredentialFormatError({ field, message, remedy })
+}
+
+/** A value of the wrong length or letters: wrong by Zoho's documented shape, which may change. */
+function unusual(field: Field, message: string, remedy: string): never {
+  throw new CredentialFormatError({ field, message, remedy, mayBeValid: true })
 }
 
 /** Trims the edges and refuses what no credential ever contains. */
@@ -105,14 +112,14 @@ export function checkClientId(v: string): string {
   const prefix = ZOHO_PREFIX.exec(value)?.[0]
   const rest = prefix ? value.slice(prefix.length) : ''
   if (prefix && /^[A-Za-z0-9]+$/.test(rest) && rest !== rest.toUpperCase()) {
-    fail(
+    unusual(
       'clientId',
       'The client id contains lower-case letters; Zoho client ids are all capitals',
       'Copy it again exactly as the API console shows it; something changed its case.',
     )
   }
   if (prefix && /^[A-Z0-9]*$/.test(rest)) {
-    fail(
+    unusual(
       'clientId',
       rest.length < 30
         ? `The client id is too short: ${rest.length} of 30 characters after "${prefix}", so it looks cut off`
@@ -120,7 +127,7 @@ export function checkClientId(v: string): string {
       `Copy the whole Client ID, and nothing else, from ${CONSOLE}.`,
     )
   }
-  fail('clientId', `The client id does not look like a Zoho client id (${ID_SHAPE})`, fix)
+  unusual('clientId', `The client id does not look like a Zoho client id (${ID_SHAPE})`, fix)
 }
 
 /**
@@ -144,7 +151,7 @@ export function checkClientSecret(v: string): string {
     fail('clientSecret', 'The client secret looks like a token or grant code', fix)
   }
   if (/^[0-9a-f]+$/i.test(value)) {
-    fail(
+    unusual(
       'clientSecret',
       value.length < 42
         ? `The client secret is too short: ${value.length} of 42 characters, so it looks cut off`
@@ -152,7 +159,7 @@ export function checkClientSecret(v: string): string {
       `Copy the whole Client Secret, and nothing else, from ${CONSOLE}.`,
     )
   }
-  fail(
+  unusual(
     'clientSecret',
     `The client secret does not look like a Zoho client secret (${SECRET_SHAPE})`,
     fix,

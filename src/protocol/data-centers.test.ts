@@ -4,8 +4,10 @@ import {
   dataCenterTable,
   emulatorDataCenters,
   isDataCenterLocation,
+  trustedApiDomain,
   zohoDataCenters,
 } from './data-centers.js'
+import { ERR_INSECURE_URL, ZohoAuthError } from './errors.js'
 
 describe('zohoDataCenters', () => {
   it('zohoDataCenters holds the nine DCs of docs/zoho-behaviour.md §1', () => {
@@ -58,6 +60,24 @@ describe('emulatorDataCenters', () => {
   })
 })
 
+describe('emulatorDataCenters: a malformed base', () => {
+  it('emulatorDataCenters refuses a base that is not an http(s) URL, naming it', () => {
+    for (const base of ['not a url', 'ftp://127.0.0.1:4010', 'http://127.0.0.1:99999']) {
+      let error: unknown
+      try {
+        emulatorDataCenters(base)
+      } catch (caught) {
+        error = caught
+      }
+      expect(error, base).toBeInstanceOf(ZohoAuthError)
+      expect((error as ZohoAuthError).code).toBe(ERR_INSECURE_URL)
+      expect((error as ZohoAuthError).message).toBe(
+        `The emulator URL "${base}" is not an http(s) URL`,
+      )
+    }
+  })
+})
+
 describe('dataCenterTable', () => {
   it("dataCenterTable picks the emulator's table only when a URL is set", () => {
     expect(dataCenterTable()).toBe(zohoDataCenters)
@@ -71,5 +91,49 @@ describe('isDataCenterLocation', () => {
     expect(DATA_CENTER_LOCATIONS.every(isDataCenterLocation)).toBe(true)
     expect(isDataCenterLocation('com')).toBe(false)
     expect(isDataCenterLocation('EU')).toBe(false)
+  })
+})
+
+describe('trustedApiDomain', () => {
+  it("trustedApiDomain answers the table's API host of the connection's DC, never the string it got", () => {
+    expect(trustedApiDomain(zohoDataCenters, 'eu', 'https://www.zohoapis.eu')).toBe(
+      'https://www.zohoapis.eu',
+    )
+    expect(trustedApiDomain(zohoDataCenters, 'eu', ' HTTPS://WWW.ZOHOAPIS.EU/ ')).toBe(
+      'https://www.zohoapis.eu',
+    )
+    expect(trustedApiDomain(zohoDataCenters, 'in', 'https://sandbox.zohoapis.in')).toBe(
+      'https://sandbox.zohoapis.in',
+    )
+    expect(trustedApiDomain(zohoDataCenters, 'au', 'https://developer.zohoapis.com.au')).toBe(
+      'https://developer.zohoapis.com.au',
+    )
+    const emulator = emulatorDataCenters('http://127.0.0.1:4010')
+    expect(trustedApiDomain(emulator, 'ca', 'http://127.0.0.1:4010/ca/api/')).toBe(
+      'http://127.0.0.1:4010/ca/api',
+    )
+  })
+
+  it('trustedApiDomain refuses another DC, another host, credentials, a query and garbage', () => {
+    for (const received of [
+      'https://www.zohoapis.com', // the US host for an EU connection
+      'https://evil.example',
+      'https://www.zohoapis.eu.evil.example',
+      'https://www.zohoapis.eu@evil.example',
+      'https://user:pass@www.zohoapis.eu',
+      'https://www.zohoapis.eu?redirect=evil',
+      'https://www.zohoapis.eu#x',
+      'https://www.zohoapis.eu/crm',
+      'https://www.zohoapis.eu:8443',
+      'http://www.zohoapis.eu',
+      'not a url',
+      '',
+    ]) {
+      expect(trustedApiDomain(zohoDataCenters, 'eu', received), received).toBeUndefined()
+    }
+    expect(trustedApiDomain(zohoDataCenters, 'mars', 'https://www.zohoapis.eu')).toBeUndefined()
+    const emulator = emulatorDataCenters('http://127.0.0.1:4010')
+    expect(trustedApiDomain(emulator, 'ca', 'http://127.0.0.1:4010/us/api')).toBeUndefined()
+    expect(trustedApiDomain(emulator, 'ca', 'https://www.zohoapis.ca')).toBeUndefined()
   })
 })

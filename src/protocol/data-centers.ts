@@ -3,6 +3,7 @@
  *
  * @see https://www.zoho.com/accounts/protocol/oauth/multi-dc.html
  */
+import { ERR_INSECURE_URL, ZohoAuthError } from './errors.js'
 
 /**
  * Every `location` Zoho puts on callbacks, one per data centre.
@@ -147,7 +148,19 @@ export const zohoDataCenters: DataCenterTable = createTable(ZOHO_DATA_CENTERS, f
  * @see https://www.zoho.com/accounts/protocol/oauth/multi-dc.html
  */
 export function emulatorDataCenters(baseURL: string): DataCenterTable {
-  const base = baseURL.replace(/\/+$/, '')
+  // Refused here, once: else every URL built from it fails later as a bare "Invalid URL".
+  const parsed = URL.canParse(baseURL) ? new URL(baseURL) : undefined
+  if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    throw new ZohoAuthError(
+      ERR_INSECURE_URL,
+      `The emulator URL "${baseURL}" is not an http(s) URL`,
+      {
+        remedy:
+          'Set ZOHO_EMULATOR_URL to the base URL the emulator printed at start, e.g. http://127.0.0.1:3002.',
+      },
+    )
+  }
+  const base = baseURL.trim().replace(/\/+$/, '')
   return createTable(
     DATA_CENTER_LOCATIONS.map((location) => ({
       location,
@@ -156,6 +169,44 @@ export function emulatorDataCenters(baseURL: string): DataCenterTable {
     })),
     true,
   )
+}
+
+// Zoho's sandbox and developer API hosts belong to the same DC as its www host.
+const API_HOST_VARIANTS = ['sandbox', 'developer']
+
+/** Every API host of `dc`, as the table spells it: www, then (for Zoho's) sandbox and developer. */
+function apiHostsOf(dc: DataCenter): string[] {
+  const www = /^(https:\/\/)www\./.exec(dc.apiDomain)
+  if (www === null) return [dc.apiDomain]
+  const rest = dc.apiDomain.slice(www[0].length)
+  return [dc.apiDomain, ...API_HOST_VARIANTS.map((variant) => `${www[1]}${variant}.${rest}`)]
+}
+
+/**
+ * The API host a connection of DC `location` may use, when `received` (an `api_domain` from a
+ * token answer, a callback or a stored row) names one: the string comes from `table`, never
+ * from `received`. Undefined for anything else — another DC's host, another host, a URL with
+ * credentials, a query, a fragment or a path beyond the table's, or no URL at all — so the
+ * caller refuses it with the error that fits where the value came from.
+ *
+ * @see https://www.zoho.com/accounts/protocol/oauth/multi-dc.html
+ */
+export function trustedApiDomain(
+  table: DataCenterTable,
+  location: string,
+  received: string,
+): string | undefined {
+  const dc = table.byLocation(location)
+  if (dc === undefined) return undefined
+  let url: URL
+  try {
+    url = new URL(received.trim())
+  } catch {
+    return undefined
+  }
+  if (url.username || url.password || url.search || url.hash) return undefined
+  const normalized = normalizeOrigin(url.href)
+  return apiHostsOf(dc).find((host) => normalizeOrigin(host) === normalized)
 }
 
 /**

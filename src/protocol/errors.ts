@@ -48,7 +48,8 @@ export const ERR_OAUTH_CALLBACK = 'ERR_OAUTH_CALLBACK'
  */
 export const ERR_CREDENTIAL_FORMAT = 'ERR_CREDENTIAL_FORMAT'
 /**
- * A request would have sent credentials over plain http:// to a host that is not loopback.
+ * A URL that credentials or tokens would go to is not usable: not a URL at all, or plain http://
+ * to a host that is not loopback.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2
  */
@@ -238,7 +239,8 @@ export class ZohoThrottledError extends ZohoOAuthError {
 }
 
 /**
- * Zoho answered something that is not the JSON it documents (an HTML roadblock, a proxy page).
+ * Zoho answered something that is not the JSON it documents (an HTML roadblock, a proxy page),
+ * or JSON that cannot be used as it is (a token answer with a nonsense lifetime or host).
  *
  * @see https://www.zoho.com/crm/developer/docs/api/v8/oauth-overview.html
  */
@@ -248,27 +250,43 @@ export class UnexpectedResponseError extends ZohoAuthError {
   readonly contentType: string | null
   /** The first few hundred characters of the body, redacted. */
   readonly bodyExcerpt: string
+  /**
+   * True when Zoho answered what reads as a success that could not be used (a nonsense
+   * lifetime, token or api_domain): a token was probably minted and a code spent, so a quota
+   * counting mints must count this request. False for pages and errors that minted nothing
+   * that we can tell.
+   */
+  readonly mayHaveMinted: boolean
 
   constructor(init: {
     status: number
     contentType: string | null
     body: string
     operation?: string
+    /** What is wrong with an answer that parsed; replaces the body excerpt in the message. */
+    problem?: string
+    remedy?: string
+    mayHaveMinted?: boolean
   }) {
     const excerpt = redact(init.body.slice(0, 300))
+    const operation = init.operation ?? 'Request'
     super(
       ERR_UNEXPECTED_RESPONSE,
-      `${init.operation ?? 'Request'} got an unexpected response from Zoho: HTTP ${init.status}${
-        init.contentType ? ` ${init.contentType}` : ''
-      }: ${excerpt.replace(/\s+/g, ' ').slice(0, 120)}`,
+      init.problem !== undefined
+        ? `${operation} got an answer from Zoho it cannot use: ${init.problem}`
+        : `${operation} got an unexpected response from Zoho: HTTP ${init.status}${
+            init.contentType ? ` ${init.contentType}` : ''
+          }: ${excerpt.replace(/\s+/g, ' ').slice(0, 120)}`,
       {
         remedy:
+          init.remedy ??
           'Zoho or a proxy in between answered with something other than JSON; check the accounts server URL and network, then retry later.',
       },
     )
     this.status = init.status
     this.contentType = init.contentType
     this.bodyExcerpt = excerpt
+    this.mayHaveMinted = init.mayHaveMinted ?? false
   }
 }
 
@@ -353,10 +371,17 @@ export class CallbackError extends ZohoAuthError {
 export class CredentialFormatError extends ZohoAuthError {
   override name = 'CredentialFormatError'
   readonly field: string
+  /**
+   * True when the value only strays from the shape Zoho documents (length, letter case,
+   * alphabet), so it could still be valid if Zoho changed its format; false when it cannot be
+   * what Zoho issued (quotes, whitespace, a prefix, a URL, another credential's shape).
+   */
+  readonly mayBeValid: boolean
 
-  constructor(init: { field: string; message: string; remedy: string }) {
+  constructor(init: { field: string; message: string; remedy: string; mayBeValid?: boolean }) {
     super(ERR_CREDENTIAL_FORMAT, init.message, { remedy: init.remedy })
     this.field = init.field
+    this.mayBeValid = init.mayBeValid ?? false
   }
 }
 

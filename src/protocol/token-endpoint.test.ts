@@ -11,13 +11,14 @@ import {
 import {
   exchangeAuthorizationCode,
   fetchUserInfo,
-  parseTokenResponse,
   pollDeviceToken,
   refreshAccessToken,
   requestClientCredentialsToken,
   requestDeviceCode,
   revokeToken,
 } from './token-endpoint.js'
+import { parseTokenResponse } from './token-response.js'
+import { zohoDataCenters } from './data-centers.js'
 
 interface Seen {
   url: URL
@@ -157,7 +158,7 @@ describe('exchangeAuthorizationCode', () => {
     expect(error).toBeInstanceOf(UnexpectedResponseError)
     expect((error as UnexpectedResponseError).code).toBe(ERR_UNEXPECTED_RESPONSE)
     expect((error as UnexpectedResponseError).message).toBe(
-      'code exchange got an unexpected response from Zoho: HTTP 200 application/json: no access_token; the answer had: refresh_token, api_domain',
+      'code exchange got an answer from Zoho it cannot use: no access_token (the answer had: refresh_token, api_domain); Zoho may already have spent the code',
     )
   })
 
@@ -173,6 +174,36 @@ describe('exchangeAuthorizationCode', () => {
       expect(error.code).toBe(ERR_UNEXPECTED_RESPONSE)
       expect(error.message).not.toContain(ACCESS)
     }
+  })
+})
+
+describe('token answers and their data centre', () => {
+  it("exchangeAuthorizationCode at one of Zoho's accounts servers refuses another DC's api_domain", async () => {
+    const { fetch } = zoho(200, { ...SUCCESS, api_domain: 'https://www.zohoapis.com' })
+    const error = (await caught(
+      exchangeAuthorizationCode({ accountsServer: EU, ...CLIENT, code: CODE }, { fetch }),
+    )) as UnexpectedResponseError
+    expect(error.code).toBe(ERR_UNEXPECTED_RESPONSE)
+    expect(error.message).toBe(
+      'code exchange got an answer from Zoho it cannot use: api_domain "https://www.zohoapis.com" is not the API host of data centre eu (https://www.zohoapis.eu); Zoho may already have spent the code',
+    )
+  })
+
+  it('refreshAccessToken holds the answer to expectedDataCenter when the caller passes it', async () => {
+    const { fetch } = zoho(200, SUCCESS)
+    const refresh = (location: string): Promise<unknown> =>
+      refreshAccessToken(
+        {
+          accountsServer: 'https://accounts.example.test',
+          ...CLIENT,
+          refreshToken: REFRESH,
+          expectedDataCenter: { table: zohoDataCenters, location },
+        },
+        { fetch },
+      )
+    await expect(refresh('eu')).resolves.toMatchObject({ apiDomain: 'https://www.zohoapis.eu' })
+    const error = (await caught(refresh('in'))) as UnexpectedResponseError
+    expect(error.code).toBe(ERR_UNEXPECTED_RESPONSE)
   })
 })
 
@@ -218,52 +249,6 @@ describe('refreshAccessToken', () => {
     )) as UnexpectedResponseError
     expect(error.code).toBe(ERR_UNEXPECTED_RESPONSE)
     expect(error.contentType).toBe('text/html')
-  })
-})
-
-describe('parseTokenResponse', () => {
-  it('parseTokenResponse prefers expires_in_sec over a millisecond expires_in', () => {
-    const tokens = parseTokenResponse(
-      { ...SUCCESS, expires_in: 3_600_000, expires_in_sec: 3600 },
-      'x',
-    )
-    expect(tokens.expiresInSeconds).toBe(3600)
-  })
-
-  it('parseTokenResponse reads a lone millisecond expires_in as milliseconds', () => {
-    expect(parseTokenResponse({ ...SUCCESS, expires_in: 3_600_000 }, 'x').expiresInSeconds).toBe(
-      3600,
-    )
-  })
-
-  it('parseTokenResponse defaults to one hour when no expiry is sent, accepts numeric strings', () => {
-    const { expires_in: _omitted, ...body } = SUCCESS
-    expect(parseTokenResponse(body, 'x').expiresInSeconds).toBe(3600)
-    expect(parseTokenResponse({ ...SUCCESS, expires_in: '1800' }, 'x').expiresInSeconds).toBe(1800)
-  })
-
-  it('parseTokenResponse splits scope on commas or spaces, and keeps id_token', () => {
-    const tokens = parseTokenResponse(
-      {
-        ...SUCCESS,
-        scope: 'ZohoCRM.modules.ALL ZohoCRM.users.READ,AaaServer.profile.READ',
-        id_token: 'jwt',
-      },
-      'x',
-    )
-    expect(tokens.scopes).toEqual([
-      'ZohoCRM.modules.ALL',
-      'ZohoCRM.users.READ',
-      'AaaServer.profile.READ',
-    ])
-    expect(tokens.idToken).toBe('jwt')
-  })
-
-  it('parseTokenResponse defaults token_type to Bearer and trims a trailing slash off api_domain', () => {
-    const { token_type: _omitted, ...body } = SUCCESS
-    const tokens = parseTokenResponse({ ...body, api_domain: 'https://www.zohoapis.eu/' }, 'x')
-    expect(tokens.tokenType).toBe('Bearer')
-    expect(tokens.apiDomain).toBe('https://www.zohoapis.eu')
   })
 })
 
@@ -388,12 +373,13 @@ describe('requestDeviceCode', () => {
     expect(device.intervalSeconds).toBe(30)
   })
 
-  it('requestDeviceCode refuses an answer without a user_code', async () => {
+  it('requestDeviceCode refuses an answer without a user_code (which minted nothing)', async () => {
     const { fetch } = zoho(200, { device_code: 'D' })
     const error = (await caught(
       requestDeviceCode({ accountsServer: EU, clientId: '1004.X', scopes: ['a'] }, { fetch }),
     )) as UnexpectedResponseError
     expect(error.code).toBe(ERR_UNEXPECTED_RESPONSE)
+    expect(error.mayHaveMinted).toBe(false)
   })
 })
 

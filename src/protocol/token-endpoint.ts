@@ -19,48 +19,23 @@ import {
   type JSONObject,
   type RequestOptions,
 } from './http.js'
-
-/**
- * What Zoho hands out for a grant, normalised.
- *
- * @see https://www.zoho.com/accounts/protocol/oauth/web-apps/access-token.html
- */
-export interface TokenSet {
-  accessToken: string
-  /** Refresh grant: Zoho omits it, so this is the refresh token that was sent in. */
-  refreshToken: string | undefined
-  apiDomain: string
-  tokenType: string
-  /** Prefers `expires_in_sec` over a millisecond `expires_in`. */
-  expiresInSeconds: number
-  /** From `scope` when Zoho sends it. */
-  scopes: string[] | undefined
-  idToken: string | undefined
-}
-
-/** Zoho's documented access-token lifetime, used when an answer names none. */
-const DEFAULT_EXPIRES_IN_SECONDS = 3600
-// No Zoho token or code lives a day; a larger `expires_in` can only be milliseconds.
-const MAX_PLAUSIBLE_SECONDS = 86_400
+import {
+  expiresInSeconds,
+  parseTokenResponse,
+  unusableAnswer,
+  type ExpectedDataCenter,
+  type TokenResponseChecks,
+  type TokenSet,
+} from './token-response.js'
 
 function endpoint(accountsServer: string, path: string): string {
   return `${accountsServer.trim().replace(/\/+$/, '')}${path}`
 }
 
-function unexpected(body: JSONObject, operation: string, what: string): UnexpectedResponseError {
-  // Name the keys, never the values: a malformed success may still carry a live token.
-  return new UnexpectedResponseError({
-    status: 200,
-    contentType: 'application/json',
-    body: `${what}; the answer had: ${Object.keys(body).join(', ') || 'nothing'}`,
-    operation,
-  })
-}
-
 function numberField(body: JSONObject, key: string): number | undefined {
   const value = body[key]
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
-  return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : undefined
+  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : undefined
 }
 
 function stringField(body: JSONObject, key: string): string | undefined {
@@ -68,47 +43,16 @@ function stringField(body: JSONObject, key: string): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined
 }
 
-/** Seconds from Zoho's `expires_in_sec` / `expires_in`, whichever variant it sent. */
-function expiresInSeconds(body: JSONObject, fallback: number): number {
-  // An old Zoho variant sent `expires_in` in milliseconds with `expires_in_sec` beside it.
-  const seconds = numberField(body, 'expires_in_sec')
-  if (seconds !== undefined) return seconds
-  const value = numberField(body, 'expires_in')
-  if (value === undefined) return fallback
-  return value > MAX_PLAUSIBLE_SECONDS ? Math.round(value / 1000) : value
-}
-
-/** Zoho separates scopes by commas in requests but may answer with spaces. */
-function parseScopes(value: unknown): string[] | undefined {
-  if (Array.isArray(value)) return value.filter((s): s is string => typeof s === 'string')
-  if (typeof value !== 'string') return undefined
-  return value.split(/[\s,]+/).filter((s) => s !== '')
-}
-
-/**
- * Reads a successful token answer. An answer without an access token is not a success, whatever
- * its status: storing an empty token is the classic failure of clients that trust HTTP 200.
- *
- * @see https://www.zoho.com/accounts/protocol/oauth/web-apps/access-token.html
- */
-export function parseTokenResponse(
-  body: JSONObject,
-  operation: string,
+function checksFor(
+  p: { accountsServer: string; expectedDataCenter?: ExpectedDataCenter | undefined },
+  o: RequestOptions | undefined,
   previousRefreshToken?: string,
-): TokenSet {
-  const accessToken = stringField(body, 'access_token')
-  if (accessToken === undefined) throw unexpected(body, operation, 'no access_token')
-  const apiDomain = stringField(body, 'api_domain')
-  if (apiDomain === undefined) throw unexpected(body, operation, 'no api_domain')
+): TokenResponseChecks {
   return {
-    accessToken,
-    // Zoho's refresh answer has no refresh_token: the one sent in stays valid.
-    refreshToken: stringField(body, 'refresh_token') ?? previousRefreshToken,
-    apiDomain: apiDomain.replace(/\/+$/, ''),
-    tokenType: stringField(body, 'token_type') ?? 'Bearer',
-    expiresInSeconds: expiresInSeconds(body, DEFAULT_EXPIRES_IN_SECONDS),
-    scopes: parseScopes(body.scope),
-    idToken: stringField(body, 'id_token'),
+    accountsServer: p.accountsServer,
+    expectedDataCenter: p.expectedDataCenter,
+    allowInsecureHTTP: o?.allowInsecureHTTP,
+    previousRefreshToken,
   }
 }
 
@@ -128,6 +72,7 @@ export async function exchangeAuthorizationCode(
     /** Omit for a Self Client code. */
     redirectURI?: string
     codeVerifier?: string
+    expectedDataCenter?: ExpectedDataCenter
   },
   o?: RequestOptions,
 ): Promise<TokenSet> {
@@ -142,7 +87,7 @@ export async function exchangeAuthorizationCode(
   const operation = 'code exchange'
   const url = endpoint(p.accountsServer, '/oauth/v2/token')
   const body = await requestJSON({ method: 'POST', url, form, operation }, o)
-  return parseTokenResponse(body, operation)
+  return parseTokenResponse(body, operation, checksFor(p, o))
 }
 
 /**
@@ -152,7 +97,13 @@ export async function exchangeAuthorizationCode(
  * @see https://www.zoho.com/accounts/protocol/oauth/web-apps/access-token-expiry.html
  */
 export async function refreshAccessToken(
-  p: { accountsServer: string; clientId: string; clientSecret: string; refreshToken: string },
+  p: {
+    accountsServer: string
+    clientId: string
+    clientSecret: string
+    refreshToken: string
+    expectedDataCenter?: ExpectedDataCenter
+  },
   o?: RequestOptions,
 ): Promise<TokenSet> {
   const form = {
@@ -164,7 +115,7 @@ export async function refreshAccessToken(
   const operation = 'refresh'
   const url = endpoint(p.accountsServer, '/oauth/v2/token')
   const body = await requestJSON({ method: 'POST', url, form, operation }, o)
-  return parseTokenResponse(body, operation, p.refreshToken)
+  return parseTokenResponse(body, operation, checksFor(p, o, p.refreshToken))
 }
 
 /**
@@ -180,6 +131,7 @@ export async function requestClientCredentialsToken(
     clientSecret: string
     scopes: string[]
     soid: string
+    expectedDataCenter?: ExpectedDataCenter
   },
   o?: RequestOptions,
 ): Promise<TokenSet> {
@@ -193,7 +145,7 @@ export async function requestClientCredentialsToken(
   const operation = 'client credentials grant'
   const url = endpoint(p.accountsServer, '/oauth/v2/token')
   const body = await requestJSON({ method: 'POST', url, form, operation }, o)
-  return parseTokenResponse(body, operation)
+  return parseTokenResponse(body, operation, checksFor(p, o))
 }
 
 /**
@@ -281,14 +233,19 @@ export async function requestDeviceCode(
   const verificationURL =
     stringField(body, 'verification_url') ?? stringField(body, 'verification_uri')
   if (deviceCode === undefined || userCode === undefined || verificationURL === undefined) {
-    throw unexpected(body, operation, 'no device_code, user_code or verification_url')
+    const keys = Object.keys(body).join(', ') || 'nothing'
+    throw unusableAnswer(
+      body,
+      operation,
+      `no device_code, user_code or verification_url (the answer had: ${keys})`,
+    )
   }
   return {
     deviceCode,
     userCode,
     verificationURL,
     intervalSeconds: numberField(body, 'interval') ?? DEVICE_INTERVAL_SECONDS,
-    expiresInSeconds: expiresInSeconds(body, DEVICE_CODE_SECONDS),
+    expiresInSeconds: expiresInSeconds(body, operation, DEVICE_CODE_SECONDS),
   }
 }
 
@@ -312,7 +269,13 @@ export type DevicePollResult =
  * @see https://www.zoho.com/accounts/protocol/oauth/devices/polling-request.html
  */
 export async function pollDeviceToken(
-  p: { accountsServer: string; clientId: string; clientSecret: string; deviceCode: string },
+  p: {
+    accountsServer: string
+    clientId: string
+    clientSecret: string
+    deviceCode: string
+    expectedDataCenter?: ExpectedDataCenter
+  },
   o?: RequestOptions,
 ): Promise<DevicePollResult> {
   const form = {
@@ -331,7 +294,7 @@ export async function pollDeviceToken(
   if (body.error === 'other_dc') {
     const location = stringField(body, 'user_location')?.toLowerCase()
     if (location === undefined || !isDataCenterLocation(location)) {
-      throw unexpected(body, operation, 'other_dc without a known user_location')
+      throw unusableAnswer(body, operation, 'other_dc without a known user_location')
     }
     return { status: 'other_dc', location }
   }
@@ -344,7 +307,7 @@ export async function pollDeviceToken(
       operation,
     })
   }
-  return { status: 'approved', tokens: parseTokenResponse(body, operation) }
+  return { status: 'approved', tokens: parseTokenResponse(body, operation, checksFor(p, o)) }
 }
 
 /**
@@ -376,7 +339,7 @@ export async function fetchUserInfo(
     typeof rawZUID === 'number' && Number.isSafeInteger(rawZUID) ? String(rawZUID) : rawZUID
   const email = stringField(body, 'Email') ?? stringField(body, 'email')
   if (typeof zuid !== 'string' || zuid === '' || email === undefined) {
-    throw unexpected(body, operation, 'no ZUID or Email')
+    throw unusableAnswer(body, operation, 'no ZUID or Email')
   }
   return {
     zuid,

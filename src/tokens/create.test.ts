@@ -27,7 +27,7 @@ describe('TokenManager.createFromCode', () => {
       clientId: TEST_CLIENT.clientId,
       dc: 'eu',
       accountsServer: 'https://accounts.zoho.eu',
-      apiDomain: 'https://www.zohoapis.com',
+      apiDomain: 'https://www.zohoapis.eu',
       scopes: ['ZohoCRM.modules.ALL', 'AaaServer.profile.READ'],
       zuid: '700000001',
       email: 'ada@example.com',

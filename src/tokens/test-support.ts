@@ -3,6 +3,7 @@
  * manager's unit tests: an injectable `fetch` answering Zoho-shaped JSON and counting requests.
  * The real protocol code runs against it.
  */
+import { zohoDataCenters } from '../protocol/data-centers.js'
 import { EncryptionKeyError } from '../stores/errors.js'
 import { MemoryStore } from '../stores/memory.js'
 import type { Connection } from '../stores/store.js'
@@ -43,7 +44,7 @@ export class FakeZoho {
     const form = new URLSearchParams(typeof init?.body === 'string' ? init.body : '')
     const headers = new Headers(init?.headers)
     this.requests.push({ method, url, form, headers })
-    if (url.pathname === '/oauth/v2/token') return this.token(form)
+    if (url.pathname === '/oauth/v2/token') return this.token(form, url)
     if (url.pathname === '/oauth/v2/token/revoke') {
       this.validRefreshTokens.delete(url.searchParams.get('token') ?? '')
       return json({ status: 'success' })
@@ -75,7 +76,10 @@ export class FakeZoho {
     return code
   }
 
-  private async token(form: URLSearchParams): Promise<Response> {
+  private async token(form: URLSearchParams, url: URL): Promise<Response> {
+    // Like Zoho, answer the API host of the DC whose accounts server was asked.
+    const apiDomain =
+      zohoDataCenters.byAccountsServer(url.origin)?.apiDomain ?? 'https://www.zohoapis.com'
     const grant = form.get('grant_type')
     if (grant === 'authorization_code') {
       const code = form.get('code') ?? ''
@@ -83,7 +87,7 @@ export class FakeZoho {
       if (!this.validCodes.delete(code)) return json({ error: 'invalid_code' })
       const refreshToken = this.newToken()
       this.validRefreshTokens.add(refreshToken)
-      return json(this.tokenBody({ refresh_token: refreshToken }))
+      return json(this.tokenBody(apiDomain, { refresh_token: refreshToken }))
     }
     const outcome = this.refreshOutcomes.shift() ?? this.defaultRefresh
     if (typeof outcome === 'object') await outcome.hold
@@ -111,14 +115,14 @@ export class FakeZoho {
     ) {
       return json({ error: 'invalid_code' })
     }
-    return json(this.tokenBody({}))
+    return json(this.tokenBody(apiDomain, {}))
   }
 
-  private tokenBody(extra: Record<string, string>): Record<string, unknown> {
+  private tokenBody(apiDomain: string, extra: Record<string, string>): Record<string, unknown> {
     return {
       access_token: this.newToken(),
       ...extra,
-      api_domain: 'https://www.zohoapis.com',
+      api_domain: apiDomain,
       token_type: 'Bearer',
       expires_in: this.accessTokenTTLSeconds,
       ...(this.scope === undefined ? {} : { scope: this.scope }),

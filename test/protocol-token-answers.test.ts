@@ -1,0 +1,130 @@
+/**
+ * Token answers that make no sense, served by the emulator's fault injection over a real socket:
+ * the protocol refuses them with an UnexpectedResponseError that says what the request may have
+ * spent, and hands nothing on to be stored or printed.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import {
+  exchangeAuthorizationCode,
+  refreshAccessToken,
+  type ExpectedDataCenter,
+} from '../src/protocol/index.js'
+import { ERR_UNEXPECTED_RESPONSE, UnexpectedResponseError } from '../src/protocol/errors.js'
+import { startTestEmulator, type TestEmulator } from './support/emulator.js'
+
+const insecure = { allowInsecureHTTP: true }
+const ACCESS = `1000.${'a'.repeat(32)}.${'b'.repeat(32)}`
+let zoho: TestEmulator
+
+beforeAll(async () => {
+  zoho = await startTestEmulator()
+})
+afterAll(async () => {
+  await zoho.close()
+})
+beforeEach(async () => {
+  await zoho.control('reset', {})
+})
+
+async function selfClientCode(): Promise<{
+  params: Parameters<typeof exchangeAuthorizationCode>[0]
+  us: ExpectedDataCenter
+}> {
+  const client = await zoho.client({ type: 'self', redirect_uris: [] })
+  await zoho.user('odd@example.com')
+  const code = await zoho.selfClientCode({
+    client_id: client.client_id,
+    scope: 'ZohoCRM.users.READ',
+    email: 'odd@example.com',
+  })
+  const us = { table: zoho.dataCenters, location: 'us' }
+  return {
+    params: {
+      accountsServer: zoho.dataCenters.byLocation('us')!.accountsServer,
+      clientId: client.client_id,
+      clientSecret: client.client_secret,
+      code,
+      expectedDataCenter: us,
+    },
+    us,
+  }
+}
+
+/** The next token answer is `body` (raw JSON text, so it can hold what JSON.stringify cannot). */
+async function nextTokenAnswer(body: string): Promise<void> {
+  await zoho.control('faults', { path: '/oauth/v2/token', body, count: 1 })
+}
+
+async function refusal(promise: Promise<unknown>): Promise<UnexpectedResponseError> {
+  try {
+    await promise
+  } catch (error) {
+    expect(error).toBeInstanceOf(UnexpectedResponseError)
+    expect((error as UnexpectedResponseError).code).toBe(ERR_UNEXPECTED_RESPONSE)
+    expect((error as Error).message).not.toContain(ACCESS)
+    return error as UnexpectedResponseError
+  }
+  throw new Error('expected an UnexpectedResponseError')
+}
+
+function answer(fields: Record<string, string>): string {
+  const usAPI = `"${zoho.url}/us/api"`
+  const all = { access_token: `"${ACCESS}"`, api_domain: usAPI, expires_in: '3600', ...fields }
+  return `{${Object.entries(all)
+    .map(([key, value]) => `"${key}":${value}`)
+    .join(',')}}`
+}
+
+describe('token answers that make no sense, against the emulator', () => {
+  it('exchangeAuthorizationCode refuses expires_in 1e308, 1e999 (Infinity), 0 and -60, saying the code may be spent', async () => {
+    const { params } = await selfClientCode()
+    for (const expires_in of ['1e308', '1e999', '0', '-60']) {
+      await nextTokenAnswer(answer({ expires_in }))
+      const error = await refusal(exchangeAuthorizationCode(params, insecure))
+      expect(error.message).toContain('not a token lifetime (1 second to 1 day)')
+      expect(error.message).toContain('Zoho may already have spent the code')
+      expect(error.remedy).toMatch(/^Mint a new code and exchange it again\./)
+    }
+    // The faults answered instead of the emulator, so the code itself is still good.
+    const tokens = await exchangeAuthorizationCode(params, insecure)
+    expect(tokens.expiresInSeconds).toBe(3600)
+  })
+
+  it('exchangeAuthorizationCode refuses an access token that would print across lines', async () => {
+    const { params } = await selfClientCode()
+    await nextTokenAnswer(
+      answer({ access_token: `"${ACCESS.slice(0, 40)}\\n${ACCESS.slice(40)}"` }),
+    )
+    const error = await refusal(exchangeAuthorizationCode(params, insecure))
+    expect(error.message).toContain('access_token is not a single printable token')
+  })
+
+  it('exchangeAuthorizationCode refuses an api_domain that is not a URL, another host, or another DC', async () => {
+    const { params } = await selfClientCode()
+    for (const api_domain of ['not a url', 'https://evil.example', `${zoho.url}/eu/api`]) {
+      await nextTokenAnswer(answer({ api_domain: JSON.stringify(api_domain) }))
+      const error = await refusal(exchangeAuthorizationCode(params, insecure))
+      expect(error.message).toContain(`api_domain "${api_domain}"`)
+    }
+  })
+
+  it("refreshAccessToken keeps only the table's API host of the connection's DC", async () => {
+    const { params, us } = await selfClientCode()
+    const granted = await exchangeAuthorizationCode(params, insecure)
+    expect(granted.apiDomain).toBe(`${zoho.url}/us/api`)
+    const refresh = {
+      accountsServer: params.accountsServer,
+      clientId: params.clientId,
+      clientSecret: params.clientSecret,
+      refreshToken: granted.refreshToken!,
+      expectedDataCenter: us,
+    }
+    await nextTokenAnswer(answer({ api_domain: '"https://evil.example"' }))
+    const error = await refusal(refreshAccessToken(refresh, insecure))
+    expect(error.message).toBe(
+      `refresh got an answer from Zoho it cannot use: api_domain "https://evil.example" is not the API host of data centre us (${zoho.url}/us/api); the refresh token is unaffected`,
+    )
+    // The real answer passes, and the refresh token still works.
+    expect((await refreshAccessToken(refresh, insecure)).apiDomain).toBe(`${zoho.url}/us/api`)
+  })
+})
