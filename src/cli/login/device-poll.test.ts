@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { DataCenterLocation } from '../../protocol/data-centers.js'
 import { TransportError, ZohoOAuthError } from '../../protocol/errors.js'
-import type { DevicePollResult, TokenSet } from '../../protocol/token-endpoint.js'
+import type { DevicePollResult } from '../../protocol/token-endpoint.js'
+import type { TokenSet } from '../../protocol/token-response.js'
 import { ERR_LOGIN_REFUSED, ERR_LOGIN_TIMEOUT, type LoginError } from './errors.js'
 import { pollDeviceUntilApproved } from './device-poll.js'
 

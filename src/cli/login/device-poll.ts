@@ -6,7 +6,8 @@
  */
 import type { DataCenterLocation } from '../../protocol/data-centers.js'
 import { TransportError, ZohoOAuthError } from '../../protocol/errors.js'
-import type { DevicePollResult, TokenSet } from '../../protocol/token-endpoint.js'
+import type { DevicePollResult } from '../../protocol/token-endpoint.js'
+import type { TokenSet } from '../../protocol/token-response.js'
 import { ERR_LOGIN_REFUSED, ERR_LOGIN_TIMEOUT, LoginError } from './errors.js'
 
 // RFC 8628 §3.5: after slow_down, poll 5 seconds less often, for good.
