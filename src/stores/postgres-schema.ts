@@ -97,6 +97,7 @@ export const DEFAULT_POSTGRES_SCHEMA = 'zoho_auth'
 export function postgresNames(schema: string): PostgresNames {
   if (!SCHEMA_NAME.test(schema)) {
     throw new StoreError(`Invalid PostgreSQL schema name "${schema}"`, {
+      reason: 'invalid_option',
       remedy:
         'Use lower-case letters, digits and underscores (at most 40), starting with a letter.',
     })
@@ -106,7 +107,8 @@ export function postgresNames(schema: string): PostgresNames {
 
 /**
  * Applies pending migrations in one transaction. Concurrent instances starting together: one
- * migrates under the advisory lock, the others wait, then find it done.
+ * migrates under the advisory lock, the others wait, then find it done. On a failure the caller
+ * destroys the connection, which rolls the transaction back.
  */
 export async function migratePostgres(
   client: PoolClient,
@@ -114,36 +116,32 @@ export async function migratePostgres(
   names: PostgresNames,
 ): Promise<void> {
   const q = names.qualifier
-  try {
-    await client.query('BEGIN')
-    await client.query(`SELECT pg_advisory_xact_lock(hashtext('zoho-auth'), hashtext($1))`, [
-      schema,
-    ])
-    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`)
-    await client.query(`CREATE TABLE IF NOT EXISTS ${q}schema_migrations (
-      version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`)
-    const { rows } = await client.query<{ v: number | null }>(
-      `SELECT max(version) AS v FROM ${q}schema_migrations`,
+  await client.query('BEGIN')
+  await client.query(`SELECT pg_advisory_xact_lock(hashtext('zoho-auth'), hashtext($1))`, [schema])
+  await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`)
+  await client.query(`CREATE TABLE IF NOT EXISTS ${q}schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`)
+  const { rows } = await client.query<{ v: number | null }>(
+    `SELECT max(version) AS v FROM ${q}schema_migrations`,
+  )
+  const current = rows[0]?.v ?? 0
+  const latest = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0
+  if (current > latest) {
+    throw new StoreError(
+      `The database schema is at version ${current}, newer than this zoho-auth knows (${latest})`,
+      {
+        reason: 'schema_too_new',
+        remedy: 'Upgrade zoho-auth to the version that last wrote this database.',
+      },
     )
-    const current = rows[0]?.v ?? 0
-    const latest = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0
-    if (current > latest) {
-      throw new StoreError(
-        `The database schema is at version ${current}, newer than this zoho-auth knows (${latest})`,
-        { remedy: 'Upgrade zoho-auth to the version that last wrote this database.' },
-      )
-    }
-    for (const migration of POSTGRES_MIGRATIONS) {
-      if (migration.version <= current) continue
-      for (const statement of migration.statements(names)) await client.query(statement)
-      await client.query(
-        `INSERT INTO ${q}schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
-        [migration.version, migration.name, Date.now()],
-      )
-    }
-    await client.query('COMMIT')
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {})
-    throw error
   }
+  for (const migration of POSTGRES_MIGRATIONS) {
+    if (migration.version <= current) continue
+    for (const statement of migration.statements(names)) await client.query(statement)
+    await client.query(
+      `INSERT INTO ${q}schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
+      [migration.version, migration.name, Date.now()],
+    )
+  }
+  await client.query('COMMIT')
 }

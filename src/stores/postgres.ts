@@ -9,7 +9,9 @@
 import pg from 'pg'
 import type { Pool as PgPool, PoolClient, PoolConfig } from 'pg'
 import type { KeyRing } from './crypto.js'
-import { ConnectionExistsError, StoreError } from './errors.js'
+import { ConnectionExistsError } from './errors.js'
+import { postgresFailure, postgresTarget } from './postgres-errors.js'
+import type { PostgresTarget } from './postgres-errors.js'
 import { PostgresListener } from './postgres-listener.js'
 import { DEFAULT_POSTGRES_SCHEMA, migratePostgres, postgresNames } from './postgres-schema.js'
 import type { PostgresNames } from './postgres-schema.js'
@@ -46,7 +48,21 @@ export interface PostgresStoreOptions {
    * in an application's own schema.
    */
   schema?: string
+  /**
+   * How long connecting may take before it fails with a `timeout` StoreError. Default 10 s, or
+   * `connect_timeout` (seconds) from the URL, as libpq reads it. Not applied to a given `pool`.
+   */
+  connectTimeoutMs?: number
+  /**
+   * How long one statement may take: the server cancels it (statement_timeout) and the driver
+   * stops waiting for an answer (query_timeout), so a server that went silent fails instead of
+   * hanging. Default 15 s. Not applied to a given `pool`.
+   */
+  queryTimeoutMs?: number
 }
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000
+const DEFAULT_QUERY_TIMEOUT_MS = 15_000
 
 // Mint rows older than this go whatever window a caller asks about.
 const MINT_RETENTION_MS = 24 * 60 * 60 * 1000
@@ -61,6 +77,8 @@ export class PostgresStore implements ConnectionStore {
   readonly #names: PostgresNames
   readonly #listener: PostgresListener
   readonly #t: { connections: string; deleted: string; clients: string; mints: string }
+  readonly #target: PostgresTarget
+  readonly #timeouts: { connectMs: number; queryMs: number }
 
   constructor(options: PostgresStoreOptions) {
     this.#keyRing = options.keyRing
@@ -73,11 +91,27 @@ export class PostgresStore implements ConnectionStore {
       clients: `${q}clients`,
       mints: `${q}mints`,
     }
+    this.#target = postgresTarget(options.connectionString)
+    this.#timeouts = {
+      connectMs:
+        options.connectTimeoutMs ??
+        urlConnectTimeoutMs(options.connectionString) ??
+        DEFAULT_CONNECT_TIMEOUT_MS,
+      queryMs: options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
+    }
     if (options.pool !== undefined) {
       this.#pool = options.pool
       this.#ownsPool = false
     } else {
-      const config: PoolConfig = { connectionString: options.connectionString }
+      const config: PoolConfig = {
+        connectionString: options.connectionString,
+        connectionTimeoutMillis: this.#timeouts.connectMs,
+        statement_timeout: this.#timeouts.queryMs,
+        query_timeout: this.#timeouts.queryMs,
+        // A LISTEN connection to a host that vanished is found out instead of waited on forever.
+        keepAlive: true,
+        keepAliveInitialDelayMillis: 10_000,
+      }
       this.#pool = new pg.Pool(config)
       this.#ownsPool = true
       // An idle client losing its connection must not crash the process; the next query on
@@ -90,11 +124,15 @@ export class PostgresStore implements ConnectionStore {
     })
   }
 
+  #failure(error: unknown): unknown {
+    return postgresFailure(error, this.#target, this.#timeouts) ?? error
+  }
+
   async #query<R extends object>(text: string, values: unknown[] = []): Promise<R[]> {
     try {
       return (await this.#pool.query<R>(text, values)).rows
     } catch (error) {
-      throw unreachable(error) ?? error
+      throw this.#failure(error)
     }
   }
 
@@ -102,7 +140,24 @@ export class PostgresStore implements ConnectionStore {
     try {
       return await this.#pool.connect()
     } catch (error) {
-      throw unreachable(error) ?? error
+      throw this.#failure(error)
+    }
+  }
+
+  /**
+   * Runs `work` on a client of its own. After a failure the client is destroyed, not returned
+   * to the pool: the server then rolls back what it began, and a query that timed out (still
+   * running, or never answered) cannot hold up the next user of that connection.
+   */
+  async #withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.#connect()
+    try {
+      const result = await work(client)
+      client.release()
+      return result
+    } catch (error) {
+      client.release(true)
+      throw this.#failure(error)
     }
   }
 
@@ -112,8 +167,7 @@ export class PostgresStore implements ConnectionStore {
    * committed. A row lock cannot do this, since the row (or tombstone) may not exist yet.
    */
   async #withConnectionLock<T>(id: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.#connect()
-    try {
+    return this.#withClient(async (client) => {
       await client.query('BEGIN ISOLATION LEVEL READ COMMITTED')
       await client.query(`SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`, [
         `zoho-auth connection ${this.#schema}`,
@@ -122,21 +176,11 @@ export class PostgresStore implements ConnectionStore {
       const result = await work(client)
       await client.query('COMMIT')
       return result
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {})
-      throw unreachable(error) ?? error
-    } finally {
-      client.release()
-    }
+    })
   }
 
   async migrate(): Promise<void> {
-    const client = await this.#connect()
-    try {
-      await migratePostgres(client, this.#schema, this.#names)
-    } finally {
-      client.release()
-    }
+    await this.#withClient((client) => migratePostgres(client, this.#schema, this.#names))
   }
 
   async get(id: string): Promise<Connection | null> {
@@ -385,22 +429,13 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   return store
 }
 
-const UNREACHABLE = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  '28P01',
-  '3D000',
-])
-
-/** Turns "cannot reach the database" into a StoreError with a remedy; null for anything else. */
-function unreachable(error: unknown): StoreError | null {
-  const code = (error as { code?: unknown } | null)?.code
-  if (typeof code !== 'string' || !UNREACHABLE.has(code)) return null
-  return new StoreError(`Cannot use the PostgreSQL database: ${(error as Error).message}`, {
-    remedy:
-      'Check that PostgreSQL is running and that ZOHO_AUTH_DB has the right host, port, database, user and password.',
-    cause: error,
-  })
+/** `connect_timeout` (seconds) from a postgres:// URL, as libpq reads it; null if absent. */
+function urlConnectTimeoutMs(connectionString: string | undefined): number | null {
+  if (connectionString === undefined) return null
+  try {
+    const seconds = Number(new URL(connectionString).searchParams.get('connect_timeout') ?? NaN)
+    return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : null
+  } catch {
+    return null
+  }
 }

@@ -78,6 +78,7 @@ export class SqliteStore implements ConnectionStore {
       this.#db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5000 })
     } catch (cause) {
       throw new StoreError(`Cannot open the SQLite database ${options.path}`, {
+        reason: 'permission_denied',
         remedy: 'Check that the path is a writable file (or set ZOHO_AUTH_DB to another path).',
         cause,
       })
@@ -356,7 +357,10 @@ function applyMigrations(db: SqliteDatabase, migrations: readonly Migration[]): 
     if (current > latest) {
       throw new StoreError(
         `The database schema is at version ${current}, newer than this zoho-auth knows (${latest})`,
-        { remedy: 'Upgrade zoho-auth to the version that last wrote this database.' },
+        {
+          reason: 'schema_too_new',
+          remedy: 'Upgrade zoho-auth to the version that last wrote this database.',
+        },
       )
     }
     for (const migration of migrations) {
