@@ -1,15 +1,19 @@
 /**
  * The CLI on PostgreSQL (`ZOHO_AUTH_DB=postgres://…`): the runtime opens the right store, in its
- * own `zoho_auth` schema, and connections survive from one command to the next.
+ * own `zoho_auth` schema, and connections survive from one command to the next; a server that
+ * never answers is a bounded wait with a remedy, and Ctrl-C always stops the command.
  */
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { runCommand } from './support/cli.js'
 import { rawQuery, requirePostgres, TEST_DATABASE_URL } from './fixtures/postgres.js'
+import { startSilentPostgres, type SilentPostgres } from './fixtures/silent-postgres.js'
+import { spawnBin } from './support/bin.js'
 import { startTestEmulator, type TestEmulator } from './support/emulator.js'
+import { within } from './support/within.js'
 
 const postgres = await requirePostgres('zoho-auth CLI on PostgreSQL')
 let zoho: TestEmulator
@@ -58,4 +62,62 @@ describe.skipIf(!postgres)('zoho-auth on PostgreSQL', () => {
       await rawQuery('DELETE FROM zoho_auth.connections WHERE id = $1', [id]).catch(() => undefined)
     }
   })
+})
+
+describe('zoho-auth on a PostgreSQL server that never answers', () => {
+  let silent: SilentPostgres
+  afterEach(async () => {
+    await silent.close()
+  })
+
+  const environment = (url: string): Record<string, string> => ({
+    PATH: process.env.PATH ?? '',
+    HOME: mkdtempSync(join(tmpdir(), 'zoho-auth-cli-silent-')),
+    ZOHO_AUTH_DB: url,
+    ZOHO_AUTH_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
+  })
+
+  it('token fails within connect_timeout, naming the server and what to check, exit 1', async () => {
+    silent = await startSilentPostgres('mute')
+    const env = environment(`${silent.url}?connect_timeout=1`)
+    const result = await within(10_000, cli(['token'], env))
+    expect(result.code).toBe(1)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toBe(
+      `zoho-auth: PostgreSQL at 127.0.0.1:${silent.port} did not complete the connection within 1 s\n` +
+        `  → Check that 127.0.0.1:${silent.port} is a PostgreSQL server that is up and reachable (not another service, not a firewall dropping packets) and that ZOHO_AUTH_DB names it; on a slow network raise connect_timeout (seconds) in the URL.\n`,
+    )
+  })
+
+  it('the first Ctrl-C stops a token command that is waiting on the server: exit 130, said on stderr', async () => {
+    silent = await startSilentPostgres('mute')
+    const run = spawnBin(['token'], environment(silent.url))
+    await within(15_000, silent.connected())
+    run.child.kill('SIGINT')
+    const exit = await within(15_000, run.exited)
+    expect(exit).toEqual({ code: 130, signal: null })
+    expect(run.stdout).toBe('')
+    expect(run.stderr).toContain('zoho-auth: interrupted (SIGINT)')
+  }, 40_000)
+
+  it('SIGTERM stops it too, exit 143', async () => {
+    silent = await startSilentPostgres('mute')
+    const run = spawnBin(['token'], environment(silent.url))
+    await within(15_000, silent.connected())
+    run.child.kill('SIGTERM')
+    expect(await within(15_000, run.exited)).toEqual({ code: 143, signal: null })
+    expect(run.stderr).toContain('zoho-auth: interrupted (SIGTERM)')
+  }, 40_000)
+
+  it('a second Ctrl-C quits at once, without waiting for what is in flight', async () => {
+    silent = await startSilentPostgres('mute')
+    const run = spawnBin(['token'], environment(silent.url))
+    await within(15_000, silent.connected())
+    run.child.kill('SIGINT')
+    await within(15_000, run.stderrIncludes('interrupted (SIGINT)'))
+    run.child.kill('SIGINT')
+    expect(await within(15_000, run.exited)).toEqual({ code: 130, signal: null })
+    // Not the grace period running out: that says so on stderr.
+    expect(run.stderr).not.toContain('still not stopped')
+  }, 40_000)
 })

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { KeyRing, generateEncryptionKey } from '../src/stores/crypto.js'
 import { PostgresStore, openPostgresStore } from '../src/stores/postgres.js'
 import { startSilentPostgres, type SilentPostgres } from './fixtures/silent-postgres.js'
+import { within } from './support/within.js'
 
 const keyRing = KeyRing.parse(generateEncryptionKey())
 let server: SilentPostgres | null = null
@@ -15,19 +16,6 @@ afterEach(async () => {
   await server?.close()
   server = null
 })
-
-/** Settles `work` or fails the test after `ms`, so a hang is a failure and not a stuck run. */
-async function within<T>(ms: number, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const bound = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`still waiting after ${ms} ms`)), ms)
-  })
-  try {
-    return await Promise.race([work, bound])
-  } finally {
-    clearTimeout(timer)
-  }
-}
 
 describe('PostgresStore against a server that never answers', () => {
   it('a server that accepts and never answers fails the open with a timeout StoreError', async () => {
