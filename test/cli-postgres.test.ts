@@ -8,6 +8,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { KeyRing } from '../src/stores/crypto.js'
 import { runCommand } from './support/cli.js'
 import { rawQuery, requirePostgres, TEST_DATABASE_URL } from './fixtures/postgres.js'
 import { startSilentPostgres, type SilentPostgres } from './fixtures/silent-postgres.js'
@@ -60,6 +61,52 @@ describe.skipIf(!postgres)('zoho-auth on PostgreSQL', () => {
       expect(rows[0]!.refresh_token_enc).not.toMatch(/1000\.[0-9a-f]{32}/)
     } finally {
       await rawQuery('DELETE FROM zoho_auth.connections WHERE id = $1', [id]).catch(() => undefined)
+    }
+  })
+})
+
+describe.skipIf(!postgres)('zoho-auth on PostgreSQL with the wrong encryption key', () => {
+  it('exchange with another key is refused before it writes; token with the right key still serves', async () => {
+    const client = await zoho.client({ type: 'self', redirect_uris: [] })
+    await zoho.user('pg-key@example.com')
+    const id = `cli-key-${randomBytes(4).toString('hex')}`
+    const key = Buffer.alloc(32, 4).toString('base64')
+    const env = {
+      HOME: mkdtempSync(join(tmpdir(), 'zoho-auth-cli-pg-key-')),
+      ZOHO_CLIENT_ID: client.client_id,
+      ZOHO_CLIENT_SECRET: client.client_secret,
+      ZOHO_EMULATOR_URL: zoho.url,
+      ZOHO_AUTH_DB: TEST_DATABASE_URL,
+      ZOHO_AUTH_ENCRYPTION_KEY: key,
+    }
+    const mint = (): Promise<string> =>
+      zoho.selfClientCode({
+        client_id: client.client_id,
+        scope: 'ZohoCRM.users.READ',
+        email: 'pg-key@example.com',
+      })
+    try {
+      expect((await cli(['exchange', '--code', await mint(), '--connection', id], env)).code).toBe(
+        0,
+      )
+      const wrong = { ...env, ZOHO_AUTH_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64') }
+      const refused = await cli(
+        ['exchange', '--code', await mint(), '--connection', `${id}-b`],
+        wrong,
+      )
+      expect(refused.code).toBe(1)
+      expect(refused.stderr).toContain(
+        `zoho-auth: ZOHO_AUTH_ENCRYPTION_KEY is not the key this database is encrypted with: its data is under key id ${KeyRing.parse(key).primaryKeyId}`,
+      )
+      expect(refused.stderr).toContain('→ Set ZOHO_AUTH_ENCRYPTION_KEY to the key with id')
+      const written = await rawQuery('SELECT id FROM zoho_auth.connections WHERE id = $1', [
+        `${id}-b`,
+      ])
+      expect(written).toEqual([])
+      const token = await cli(['token', '--connection', id], env)
+      expect(token).toMatchObject({ code: 0, stderr: '' })
+    } finally {
+      await rawQuery('DELETE FROM zoho_auth.connections WHERE id IN ($1, $2)', [id, `${id}-b`])
     }
   })
 })

@@ -80,15 +80,20 @@ describe.skipIf(!postgres)('PostgresStore on PostgreSQL', () => {
     for (const secret of secrets) expect(raw).not.toContain(secret)
   })
 
-  it('PostgresStore read with a key that is not in the ring fails with ERR_ENCRYPTION_KEY', async () => {
+  it('PostgresStore read of a row under a key that is not in the ring fails with ERR_ENCRYPTION_KEY', async () => {
     await store.create(newConnection('acme'), T0)
-    const other = KeyRing.parse(generateEncryptionKey())
-    const wrong = await another(other)
-    await expect(wrong.get('acme')).rejects.toMatchObject({
+    // Mid-rotation: the new key wrote globex, then the old key was dropped before reencryptAll.
+    const newKey = generateEncryptionKey()
+    const rotating = await another(KeyRing.parse(`${newKey},${key}`))
+    await rotating.create(newConnection('globex'), T0)
+    const other = KeyRing.parse(newKey)
+    const partial = await another(other)
+    await expect(partial.get('acme')).rejects.toMatchObject({
       code: 'ERR_ENCRYPTION_KEY',
       reason: 'unknown_key_id',
       message: `The stored secrets of "acme" were encrypted with key id ${keyRing.primaryKeyId}, which is not in ZOHO_AUTH_ENCRYPTION_KEY (it has ${other.primaryKeyId})`,
     })
+    expect((await partial.get('globex'))?.id).toBe('globex')
   })
 
   it('PostgresStore.migrate records each migration once however often it runs', async () => {

@@ -10,6 +10,7 @@ import pg from 'pg'
 import type { Pool as PgPool, PoolClient, PoolConfig } from 'pg'
 import type { KeyRing } from './crypto.js'
 import { ConnectionExistsError } from './errors.js'
+import { keyCheckSql, storedKeyIdsSql, wrongKeyError } from './key-check.js'
 import { postgresFailure, postgresTarget } from './postgres-errors.js'
 import type { PostgresTarget } from './postgres-errors.js'
 import { PostgresListener } from './postgres-listener.js'
@@ -79,6 +80,8 @@ export class PostgresStore implements ConnectionStore {
   readonly #t: { connections: string; deleted: string; clients: string; mints: string }
   readonly #target: PostgresTarget
   readonly #timeouts: { connectMs: number; queryMs: number }
+  /** This handle's key ring passing the check before a write (see key-check.ts), once. */
+  #keyRingAdmitted: Promise<void> | null = null
 
   constructor(options: PostgresStoreOptions) {
     this.#keyRing = options.keyRing
@@ -183,6 +186,33 @@ export class PostgresStore implements ConnectionStore {
     await this.#withClient((client) => migratePostgres(client, this.#schema, this.#names))
   }
 
+  /**
+   * Throws EncryptionKeyError `wrong_key` if the key ring holds none of the keys the stored data
+   * is under. `openPostgresStore` runs it; every handle runs it again before its first write.
+   */
+  async checkKeyRing(): Promise<void> {
+    const q = this.#names.qualifier
+    const ids = this.#keyRing.keyIds
+    const [found] = await this.#query<{ held: boolean; stored: boolean }>(
+      keyCheckSql(q, ids.map((_, i) => `$${i + 1}`).join(', ')),
+      ids,
+    )
+    if (found === undefined || found.held || !found.stored) return
+    const stored = await this.#query<{ key_id: string }>(storedKeyIdsSql(q))
+    throw wrongKeyError(
+      this.#keyRing,
+      stored.map((row) => row.key_id),
+    )
+  }
+
+  #beforeWrite(): Promise<void> {
+    this.#keyRingAdmitted ??= this.checkKeyRing().catch((error: unknown) => {
+      this.#keyRingAdmitted = null
+      throw error
+    })
+    return this.#keyRingAdmitted
+  }
+
   async get(id: string): Promise<Connection | null> {
     const rows = await this.#query<ConnectionRow>(
       `SELECT * FROM ${this.#t.connections} WHERE id = $1`,
@@ -198,8 +228,16 @@ export class PostgresStore implements ConnectionStore {
     return rows.map((row) => rowToConnection(row, this.#keyRing))
   }
 
+  async listIds(): Promise<string[]> {
+    const rows = await this.#query<{ id: string }>(
+      `SELECT id FROM ${this.#t.connections} ORDER BY id COLLATE "C"`,
+    )
+    return rows.map((row) => row.id)
+  }
+
   /** Continues from the id's tombstone, if it had one, and removes it in the same transaction. */
   async create(connection: NewConnection, now: number): Promise<Connection> {
+    await this.#beforeWrite()
     const columns = [...CONNECTION_COLUMNS, 'version', 'created_at', 'updated_at']
     const values = newConnectionValues(connection, this.#keyRing)
     const n = values.length
@@ -228,6 +266,7 @@ export class PostgresStore implements ConnectionStore {
     expectedVersion: number,
     now: number,
   ): Promise<Connection | null> {
+    await this.#beforeWrite()
     const columns = patchColumns(id, patch, this.#keyRing)
     const sets = columns.map(([column], i) => `${column} = $${i + 4}`)
     // Row locking re-checks `version` after a concurrent writer commits: one winner per version.
@@ -322,6 +361,7 @@ export class PostgresStore implements ConnectionStore {
     client: Omit<StoredClient, 'createdAt' | 'updatedAt'>,
     now: number,
   ): Promise<StoredClient> {
+    await this.#beforeWrite()
     const { clientSecretEnc, dcSecretsEnc } = clientSecretValues(client, this.#keyRing)
     const rows = await this.#query<ClientRow>(
       `INSERT INTO ${this.#t.clients}
@@ -363,6 +403,7 @@ export class PostgresStore implements ConnectionStore {
    * by a refresh is left alone (it is already under some key we hold) instead of overwritten.
    */
   async reencryptAll(): Promise<number> {
+    await this.#beforeWrite()
     const keyRing = this.#keyRing
     let changed = 0
     const connections = await this.#query<
@@ -422,6 +463,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const store = new PostgresStore(options)
   try {
     await store.migrate()
+    await store.checkKeyRing()
   } catch (error) {
     await store.close()
     throw error

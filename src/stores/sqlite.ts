@@ -11,6 +11,7 @@ import Database from 'better-sqlite3'
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3'
 import type { KeyRing } from './crypto.js'
 import { ConnectionExistsError, StoreError } from './errors.js'
+import { keyCheckSql, storedKeyIdsSql, wrongKeyError } from './key-check.js'
 import {
   CONNECTION_COLUMNS,
   clientSecretValues,
@@ -68,6 +69,8 @@ export class SqliteStore implements ConnectionStore {
   readonly #pollIntervalMs: number
   readonly #statements = new Map<string, Statement>()
   #closed = false
+  /** Whether this handle's key ring passed the check before a write (see key-check.ts). */
+  #keyRingAdmitted = false
 
   constructor(options: SqliteStoreOptions) {
     this.path = options.path
@@ -112,6 +115,30 @@ export class SqliteStore implements ConnectionStore {
     applyMigrations(this.#db, SQLITE_MIGRATIONS)
   }
 
+  /**
+   * Throws EncryptionKeyError `wrong_key` if the key ring holds none of the keys the stored data
+   * is under. `openSqliteStore` runs it; every handle runs it again before its first write.
+   */
+  async checkKeyRing(): Promise<void> {
+    const ids = this.#keyRing.keyIds
+    const found = this.#sql(keyCheckSql('', ids.map(() => '?').join(', '))).get(...ids) as {
+      held: number
+      stored: number
+    }
+    if (found.held === 1 || found.stored === 0) return
+    const stored = this.#sql(storedKeyIdsSql('')).all() as Array<{ key_id: string }>
+    throw wrongKeyError(
+      this.#keyRing,
+      stored.map((row) => row.key_id),
+    )
+  }
+
+  async #beforeWrite(): Promise<void> {
+    if (this.#keyRingAdmitted) return
+    await this.checkKeyRing()
+    this.#keyRingAdmitted = true
+  }
+
   async get(id: string): Promise<Connection | null> {
     const row = this.#sql('SELECT * FROM connections WHERE id = ?').get(id) as
       ConnectionRow | undefined
@@ -123,8 +150,14 @@ export class SqliteStore implements ConnectionStore {
     return rows.map((row) => rowToConnection(row, this.#keyRing))
   }
 
+  async listIds(): Promise<string[]> {
+    const rows = this.#sql('SELECT id FROM connections ORDER BY id').all() as Array<{ id: string }>
+    return rows.map((row) => row.id)
+  }
+
   /** Continues from the id's tombstone, if it had one, and removes it in the same transaction. */
   async create(connection: NewConnection, now: number): Promise<Connection> {
+    await this.#beforeWrite()
     const columns = [...CONNECTION_COLUMNS, 'version', 'created_at', 'updated_at']
     const values = newConnectionValues(connection, this.#keyRing)
     const row = this.#db
@@ -155,6 +188,7 @@ export class SqliteStore implements ConnectionStore {
     expectedVersion: number,
     now: number,
   ): Promise<Connection | null> {
+    await this.#beforeWrite()
     const columns = patchColumns(id, patch, this.#keyRing)
     const sets = [...columns.map(([column]) => `${column} = ?`), 'version = version + 1']
     const row = this.#sql(
@@ -249,6 +283,7 @@ export class SqliteStore implements ConnectionStore {
     client: Omit<StoredClient, 'createdAt' | 'updatedAt'>,
     now: number,
   ): Promise<StoredClient> {
+    await this.#beforeWrite()
     const { clientSecretEnc, dcSecretsEnc } = clientSecretValues(client, this.#keyRing)
     const row = this.#sql(
       `INSERT INTO clients (client_id, client_secret_enc, dc_secrets_enc, created_at, updated_at)
@@ -276,6 +311,7 @@ export class SqliteStore implements ConnectionStore {
   }
 
   async reencryptAll(): Promise<number> {
+    await this.#beforeWrite()
     const keyRing = this.#keyRing
     return this.#db
       .transaction((): number => {
@@ -324,6 +360,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
   const store = new SqliteStore(options)
   try {
     await store.migrate()
+    await store.checkKeyRing()
   } catch (error) {
     await store.close()
     throw error
