@@ -2,7 +2,8 @@
  * What the CLI says when the store cannot be used as it is: the wrong encryption key, a damaged
  * or unwritable file, a garbled row. In-process against the emulator and a real SQLite file.
  */
-import { mkdtempSync } from 'node:fs'
+import { execSync, spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -32,7 +33,7 @@ beforeEach(async () => {
   await zoho.user('ada@example.com')
 })
 
-function environment(): Record<string, string> & { ZOHO_AUTH_DB: string } {
+function environment(): Record<string, string> & { ZOHO_AUTH_DB: string; HOME: string } {
   const dir = mkdtempSync(join(tmpdir(), 'zoho-auth-cli-stores-'))
   return {
     HOME: dir,
@@ -103,5 +104,110 @@ describe('zoho-auth with the wrong encryption key', () => {
     const token = await runCommand(['token'], env)
     expect(token).toMatchObject({ code: 0, stderr: '' })
     expect(token.stdout).toMatch(/^1000\.[0-9a-f]{32}\.[0-9a-f]{32}\n$/)
+  })
+})
+
+/** Exchanges a code into a fresh environment and returns it. */
+async function withConnection(): Promise<ReturnType<typeof environment>> {
+  const env = environment()
+  expect((await runCommand(['exchange', '--code', await code()], env)).code).toBe(0)
+  return env
+}
+
+function sql(path: string, statement: string): void {
+  const db = new Database(path)
+  try {
+    db.exec(statement)
+  } finally {
+    db.close()
+  }
+}
+
+describe('zoho-auth with a damaged or unusable SQLite file', () => {
+  it('a file that is not a database is named, with how to start over', async () => {
+    const env = environment()
+    writeFileSync(
+      env.ZOHO_AUTH_DB,
+      'these are not the bytes of a database, but quite a few of them',
+    )
+    const result = await runCommand(['token'], env)
+    expect(result.code).toBe(1)
+    expect(result.stderr).toBe(
+      `zoho-auth: ${env.ZOHO_AUTH_DB} is not a SQLite database (it is damaged, truncated, or another kind of file)\n` +
+        `  → Restore it from a backup, or move it aside (mv '${env.ZOHO_AUTH_DB}' '${env.ZOHO_AUTH_DB}.broken') and run the command again to start an empty one; its connections are then granted again with \`zoho-auth exchange --code CODE\`.\n`,
+    )
+  })
+
+  it('a truncated database is named as damaged, with how to start over', async () => {
+    const env = await withConnection()
+    const size = statSync(env.ZOHO_AUTH_DB).size
+    expect(size).toBeGreaterThan(8192)
+    truncateSync(env.ZOHO_AUTH_DB, 4096 + 100)
+    const result = await runCommand(['token'], env)
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain(`zoho-auth: The SQLite database ${env.ZOHO_AUTH_DB} is damaged`)
+    expect(result.stderr).toContain(
+      `→ Restore it from a backup, or move it aside (mv '${env.ZOHO_AUTH_DB}'`,
+    )
+  })
+
+  it('a directory where the database file should be is named as such', async () => {
+    const env = environment()
+    mkdirSync(env.ZOHO_AUTH_DB)
+    const result = await runCommand(['token'], env)
+    expect(result.code).toBe(1)
+    expect(result.stderr).toBe(
+      `zoho-auth: The database path ${env.ZOHO_AUTH_DB} is a directory, not a SQLite file\n` +
+        `  → Set ZOHO_AUTH_DB to a file path (it is created if missing), or move the directory away.\n`,
+    )
+  })
+
+  it('a directory where the key file should be is named as the key file', async () => {
+    const env = { ...environment(), ZOHO_AUTH_ENCRYPTION_KEY: '' }
+    const keyFile = join(env.HOME, '.config', 'zoho-auth', 'encryption.key')
+    mkdirSync(keyFile, { recursive: true })
+    const result = await runCommand(['token'], env)
+    expect(result.code).toBe(1)
+    expect(result.stderr).toBe(
+      `zoho-auth: The key file ${keyFile} is a directory, not a key\n` +
+        `  → Move the directory away (a new key is then generated, which cannot read tokens stored with an old one), or set ZOHO_AUTH_ENCRYPTION_KEY.\n`,
+    )
+  })
+})
+
+describe('zoho-auth with a stored row it did not write', () => {
+  it('garbage JSON in a row names the row and column, and a real way out', async () => {
+    const env = await withConnection()
+    sql(
+      env.ZOHO_AUTH_DB,
+      `UPDATE connections SET scopes = 'ZohoCRM.users.READ' WHERE id = 'default'`,
+    )
+    const result = await runCommand(['token'], env)
+    expect(result.code).toBe(1)
+    expect(result.stderr).toBe(
+      `zoho-auth: Connection "default" in ${env.ZOHO_AUTH_DB} has a scopes column that is not a JSON list of scopes; zoho-auth never writes that, so the row was changed by something else\n` +
+        `  → Restore the row from a backup, or delete it (\`sqlite3 '${env.ZOHO_AUTH_DB}' "DELETE FROM connections WHERE id = 'default'"\`) and grant access again (\`zoho-auth exchange --code CODE --connection default\`).\n`,
+    )
+  })
+
+  it('an altered ciphertext is refused with a command that exists, and that command works', async () => {
+    const env = await withConnection()
+    sql(
+      env.ZOHO_AUTH_DB,
+      `UPDATE connections SET refresh_token_enc = substr(refresh_token_enc, 1, length(refresh_token_enc) - 4) || 'AAAA' WHERE id = 'default'`,
+    )
+    const result = await runCommand(['token'], env)
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('failed authentication')
+    const deleteRow = `sqlite3 '${env.ZOHO_AUTH_DB}' "DELETE FROM connections WHERE id = 'default'"`
+    expect(result.stderr).toContain(
+      `  → Restore the row from a backup, or delete it (\`${deleteRow}\`) and grant access again (\`zoho-auth exchange --code CODE --connection default\`).\n`,
+    )
+    // The remedy is real: run it (its SQL through the driver where the sqlite3 shell is not
+    // installed), exchange again, and token serves.
+    if (spawnSync('sqlite3', ['-version']).status === 0) execSync(deleteRow)
+    else sql(env.ZOHO_AUTH_DB, /"(DELETE .*)"$/.exec(deleteRow)![1]!)
+    expect((await runCommand(['exchange', '--code', await code()], env)).code).toBe(0)
+    expect((await runCommand(['token'], env)).code).toBe(0)
   })
 })

@@ -31,6 +31,8 @@ export type EncryptionKeyFailure =
   | 'malformed_ciphertext'
   /** The key ring holds none of the keys the stored data is under: it is another key. */
   | 'wrong_key'
+  /** The key file cannot be read or created (permissions, a directory in its place). */
+  | 'key_file_unusable'
 
 /** A key is missing or malformed, or stored data cannot be decrypted with the keys we have. */
 export class EncryptionKeyError extends ZohoAuthError {
@@ -62,6 +64,8 @@ export type StoreFailure =
   | 'login_refused'
   /** The server has no database of that name. */
   | 'no_database'
+  /** The path is a directory, or its folder cannot be one. */
+  | 'bad_path'
   /** The operating system or the database refused access to the file, schema or table. */
   | 'permission_denied'
   /** The database can be read but not written. */

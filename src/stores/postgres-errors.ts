@@ -7,6 +7,8 @@
  */
 import { StoreError } from './errors.js'
 import type { StoreFailure } from './errors.js'
+import { quotableId, shellQuoted } from './row-errors.js'
+import type { RowPlace } from './row-errors.js'
 
 /** Which server a store talks to, for messages. Never holds the password. */
 export interface PostgresTarget {
@@ -30,6 +32,19 @@ export function postgresTarget(connectionString: string | undefined): PostgresTa
     }
   } catch {
     return target
+  }
+}
+
+/** The store's rows, named for people, with the psql command that deletes one (no password). */
+export function postgresRowPlace(target: PostgresTarget, schema: string): RowPlace {
+  const at = `${target.host}:${target.port}`
+  const url = `postgres://${encodeURIComponent(target.user)}@${at}/${encodeURIComponent(target.database)}`
+  return {
+    name: `PostgreSQL database "${target.database}" at ${at} (schema ${schema})`,
+    deleteCommand: (table, key, id) =>
+      quotableId(id)
+        ? `psql ${shellQuoted(url)} -c "DELETE FROM ${schema}.${table} WHERE ${key} = '${id}'"`
+        : null,
   }
 }
 

@@ -11,7 +11,8 @@ import type { Pool as PgPool, PoolClient, PoolConfig } from 'pg'
 import type { KeyRing } from './crypto.js'
 import { ConnectionExistsError } from './errors.js'
 import { keyCheckSql, storedKeyIdsSql, wrongKeyError } from './key-check.js'
-import { postgresFailure, postgresTarget } from './postgres-errors.js'
+import { MINT_RETENTION_MS } from './migrations.js'
+import { postgresFailure, postgresRowPlace, postgresTarget } from './postgres-errors.js'
 import type { PostgresTarget } from './postgres-errors.js'
 import { PostgresListener } from './postgres-listener.js'
 import { DEFAULT_POSTGRES_SCHEMA, migratePostgres, postgresNames } from './postgres-schema.js'
@@ -25,7 +26,7 @@ import {
   rowToClient,
   rowToConnection,
 } from './rows.js'
-import type { ClientRow, ConnectionRow } from './rows.js'
+import type { ClientRow, ConnectionRow, RowPlace } from './rows.js'
 import type {
   Connection,
   ConnectionPatch,
@@ -65,8 +66,6 @@ export interface PostgresStoreOptions {
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000
 const DEFAULT_QUERY_TIMEOUT_MS = 15_000
 
-// Mint rows older than this go whatever window a caller asks about.
-const MINT_RETENTION_MS = 24 * 60 * 60 * 1000
 export { DEFAULT_POSTGRES_SCHEMA }
 
 /** A ConnectionStore on PostgreSQL. */
@@ -79,6 +78,7 @@ export class PostgresStore implements ConnectionStore {
   readonly #listener: PostgresListener
   readonly #t: { connections: string; deleted: string; clients: string; mints: string }
   readonly #target: PostgresTarget
+  readonly #place: RowPlace
   readonly #timeouts: { connectMs: number; queryMs: number }
   /** This handle's key ring passing the check before a write (see key-check.ts), once. */
   #keyRingAdmitted: Promise<void> | null = null
@@ -95,6 +95,7 @@ export class PostgresStore implements ConnectionStore {
       mints: `${q}mints`,
     }
     this.#target = postgresTarget(options.connectionString)
+    this.#place = postgresRowPlace(this.#target, this.#schema)
     this.#timeouts = {
       connectMs:
         options.connectTimeoutMs ??
@@ -218,14 +219,14 @@ export class PostgresStore implements ConnectionStore {
       `SELECT * FROM ${this.#t.connections} WHERE id = $1`,
       [id],
     )
-    return rows[0] === undefined ? null : rowToConnection(rows[0], this.#keyRing)
+    return rows[0] === undefined ? null : rowToConnection(rows[0], this.#keyRing, this.#place)
   }
 
   async list(): Promise<Connection[]> {
     const rows = await this.#query<ConnectionRow>(
       `SELECT * FROM ${this.#t.connections} ORDER BY id COLLATE "C"`,
     )
-    return rows.map((row) => rowToConnection(row, this.#keyRing))
+    return rows.map((row) => rowToConnection(row, this.#keyRing, this.#place))
   }
 
   async listIds(): Promise<string[]> {
@@ -257,7 +258,7 @@ export class PostgresStore implements ConnectionStore {
       return rows[0]
     })
     if (row === undefined) throw new ConnectionExistsError(connection.id)
-    return rowToConnection(row, this.#keyRing)
+    return rowToConnection(row, this.#keyRing, this.#place)
   }
 
   async update(
@@ -276,7 +277,7 @@ export class PostgresStore implements ConnectionStore {
        WHERE id = $1 AND version = $2 RETURNING *`,
       [id, expectedVersion, now, ...columns.map(([, value]) => value)],
     )
-    return rows[0] === undefined ? null : rowToConnection(rows[0], this.#keyRing)
+    return rows[0] === undefined ? null : rowToConnection(rows[0], this.#keyRing, this.#place)
   }
 
   /** Leaves a tombstone with the row's last version, in the same transaction as the delete. */
@@ -372,7 +373,7 @@ export class PostgresStore implements ConnectionStore {
        RETURNING *`,
       [client.clientId, clientSecretEnc, dcSecretsEnc, now],
     )
-    return rowToClient(rows[0] as ClientRow, this.#keyRing)
+    return rowToClient(rows[0] as ClientRow, this.#keyRing, this.#place)
   }
 
   async getClient(clientId: string): Promise<StoredClient | null> {
@@ -380,14 +381,14 @@ export class PostgresStore implements ConnectionStore {
       `SELECT * FROM ${this.#t.clients} WHERE client_id = $1`,
       [clientId],
     )
-    return rows[0] === undefined ? null : rowToClient(rows[0], this.#keyRing)
+    return rows[0] === undefined ? null : rowToClient(rows[0], this.#keyRing, this.#place)
   }
 
   async listClients(): Promise<StoredClient[]> {
     const rows = await this.#query<ClientRow>(
       `SELECT * FROM ${this.#t.clients} ORDER BY client_id COLLATE "C"`,
     )
-    return rows.map((row) => rowToClient(row, this.#keyRing))
+    return rows.map((row) => rowToClient(row, this.#keyRing, this.#place))
   }
 
   async deleteClient(clientId: string): Promise<boolean> {
