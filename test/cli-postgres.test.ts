@@ -111,6 +111,24 @@ describe.skipIf(!postgres)('zoho-auth on PostgreSQL with the wrong encryption ke
   })
 })
 
+describe.skipIf(!postgres)('zoho-auth on PostgreSQL as a role that does not exist', () => {
+  it('token names the role and how to create it, exit 1', async () => {
+    const url = new URL(TEST_DATABASE_URL)
+    url.username = 'zat_cli_no_role'
+    const result = await cli(['token'], {
+      HOME: mkdtempSync(join(tmpdir(), 'zoho-auth-cli-pg-role-')),
+      ZOHO_AUTH_DB: url.href,
+      ZOHO_AUTH_ENCRYPTION_KEY: Buffer.alloc(32, 4).toString('base64'),
+    })
+    expect(result.code).toBe(1)
+    const at = `${url.hostname}:${url.port || '5432'}`
+    expect(result.stderr).toBe(
+      `zoho-auth: PostgreSQL at ${at} refused the login of role "zat_cli_no_role": role "zat_cli_no_role" does not exist\n` +
+        `  → Create the role (\`psql -c 'CREATE ROLE "zat_cli_no_role" LOGIN'\` as a superuser), or put an existing role in ZOHO_AUTH_DB (postgres://USER:PASSWORD@${at}${url.pathname}).\n`,
+    )
+  })
+})
+
 describe('zoho-auth on a PostgreSQL server that never answers', () => {
   let silent: SilentPostgres
   afterEach(async () => {

@@ -3,16 +3,19 @@
  * or unwritable file, a garbled row. In-process against the emulator and a real SQLite file.
  */
 import { execSync, spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, statSync, truncateSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { KeyRing } from '../src/stores/crypto.js'
+import { loadOrCreateKeyFile } from '../src/stores/key-file.js'
 import { openSqliteStore } from '../src/stores/sqlite.js'
 import { newConnection } from './store-contract.js'
+import { spawnBin, type BinRun } from './support/bin.js'
 import { runCommand } from './support/cli.js'
 import { startTestEmulator, type TestClient, type TestEmulator } from './support/emulator.js'
+import { within } from './support/within.js'
 
 const KEY = Buffer.alloc(32, 7).toString('base64')
 const OTHER_KEY = Buffer.alloc(32, 8).toString('base64')
@@ -209,5 +212,79 @@ describe('zoho-auth with a stored row it did not write', () => {
     else sql(env.ZOHO_AUTH_DB, /"(DELETE .*)"$/.exec(deleteRow)![1]!)
     expect((await runCommand(['exchange', '--code', await code()], env)).code).toBe(0)
     expect((await runCommand(['token'], env)).code).toBe(0)
+  })
+})
+
+// Root reads and writes any file whatever its mode, and these tests run as root: so the binary
+// runs as `nobody` against files root made, and meets a real EACCES / read-only database.
+const asRoot = process.getuid?.() === 0
+const NOBODY = { uid: 65534, gid: 65534 }
+
+/** A directory `nobody` can enter, holding whatever root puts there. */
+function sharedDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'zoho-auth-cli-perm-'))
+  chmodSync(dir, 0o755)
+  return dir
+}
+
+async function runAsNobody(args: string[], env: Record<string, string>): Promise<BinRun> {
+  const run = spawnBin(args, { PATH: process.env.PATH ?? '', ...env }, { ...NOBODY, cwd: env.HOME })
+  await within(30_000, run.exited)
+  return run
+}
+
+describe.skipIf(!asRoot)('zoho-auth run by a user the files refuse (as nobody)', () => {
+  it('a key file it may not read is named as the key file, with what to do', async () => {
+    const home = sharedDir()
+    const keyFile = join(home, '.config', 'zoho-auth', 'encryption.key')
+    loadOrCreateKeyFile(keyFile)
+    const run = await runAsNobody(['token'], { HOME: home, ZOHO_AUTH_DB: join(home, 'tokens.db') })
+    expect(await run.exited).toEqual({ code: 1, signal: null })
+    expect(run.stderr).toBe(
+      `zoho-auth: Cannot read the key file ${keyFile}: permission denied\n` +
+        `  → Run as the user that owns it (\`ls -l '${keyFile}'\` shows who), or give that user alone access to it (chown, then chmod 600), or set ZOHO_AUTH_ENCRYPTION_KEY.\n`,
+    )
+  })
+
+  it('a database it may not open is named as the database, with the path', async () => {
+    const home = sharedDir()
+    const env = { HOME: home, ZOHO_AUTH_ENCRYPTION_KEY: KEY, ZOHO_AUTH_DB: join(home, 'tokens.db') }
+    const store = await openSqliteStore({ path: env.ZOHO_AUTH_DB, keyRing: KeyRing.parse(KEY) })
+    await store.close()
+    const run = await runAsNobody(['token'], env)
+    expect(await run.exited).toEqual({ code: 1, signal: null })
+    expect(run.stderr).toBe(
+      `zoho-auth: Permission denied on the SQLite database ${env.ZOHO_AUTH_DB}\n` +
+        `  → Run as the user that owns it (\`ls -ld '${env.ZOHO_AUTH_DB}'\` shows who), or give this user read and write access to the file and its directory, or set ZOHO_AUTH_DB to a path of its own.\n`,
+    )
+  })
+
+  it('a database in a directory it may not enter names the directory', async () => {
+    const home = sharedDir()
+    const dir = join(home, 'private')
+    const env = { HOME: home, ZOHO_AUTH_ENCRYPTION_KEY: KEY, ZOHO_AUTH_DB: join(dir, 'tokens.db') }
+    const store = await openSqliteStore({ path: env.ZOHO_AUTH_DB, keyRing: KeyRing.parse(KEY) })
+    await store.close()
+    const run = await runAsNobody(['token'], env)
+    expect(await run.exited).toEqual({ code: 1, signal: null })
+    expect(run.stderr).toContain(
+      `zoho-auth: Permission denied on the SQLite database ${env.ZOHO_AUTH_DB} (at ${dir})\n`,
+    )
+  })
+
+  it('a database it may read but not write is named read-only, with what to do', async () => {
+    const home = sharedDir()
+    const env = { HOME: home, ZOHO_AUTH_ENCRYPTION_KEY: KEY, ZOHO_AUTH_DB: join(home, 'tokens.db') }
+    const store = await openSqliteStore({ path: env.ZOHO_AUTH_DB, keyRing: KeyRing.parse(KEY) })
+    await store.close()
+    chmodSync(env.ZOHO_AUTH_DB, 0o644)
+    const run = await runAsNobody(['token'], env)
+    expect(await run.exited).toEqual({ code: 1, signal: null })
+    expect(run.stderr).toContain(
+      `zoho-auth: The SQLite database ${env.ZOHO_AUTH_DB} is read-only for this process`,
+    )
+    expect(run.stderr).toContain(
+      `  → Let this user write the file and its directory (SQLite keeps ${env.ZOHO_AUTH_DB}-wal and -shm beside it), e.g. \`chown -R "$(id -un)" '${home}'\`, or set ZOHO_AUTH_DB to a path it can write.\n`,
+    )
   })
 })
