@@ -12,6 +12,7 @@ import type { KeyRing } from './crypto.js'
 import { ConnectionExistsError } from './errors.js'
 import { keyCheckSql, storedKeyIdsSql, wrongKeyError } from './key-check.js'
 import { MINT_RETENTION_MS } from './migrations.js'
+import { DatabaseClock } from './postgres-clock.js'
 import { postgresFailure, postgresRowPlace, postgresTarget } from './postgres-errors.js'
 import type { PostgresTarget } from './postgres-errors.js'
 import { PostgresListener } from './postgres-listener.js'
@@ -61,6 +62,12 @@ export interface PostgresStoreOptions {
    * hanging. Default 15 s. Not applied to a given `pool`.
    */
   queryTimeoutMs?: number
+  /**
+   * The clock the `now` values callers pass come from (default `Date.now`). Leases and mint
+   * windows are judged by the database's clock: the store measures this clock's offset to it
+   * and moves every `now` into database time, so instances with skewed clocks still agree.
+   */
+  clock?: () => number
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000
@@ -79,6 +86,7 @@ export class PostgresStore implements ConnectionStore {
   readonly #t: { connections: string; deleted: string; clients: string; mints: string }
   readonly #target: PostgresTarget
   readonly #place: RowPlace
+  readonly #databaseClock: DatabaseClock
   readonly #timeouts: { connectMs: number; queryMs: number }
   /** This handle's key ring passing the check before a write (see key-check.ts), once. */
   #keyRingAdmitted: Promise<void> | null = null
@@ -122,6 +130,14 @@ export class PostgresStore implements ConnectionStore {
       // the pool reconnects or reports the failure to its caller.
       this.#pool.on('error', () => {})
     }
+    const clock = options.clock ?? Date.now
+    this.#databaseClock = new DatabaseClock(async () => {
+      const before = clock()
+      const [row] = await this.#query<{ now: number }>(
+        'SELECT (extract(epoch from clock_timestamp()) * 1000)::float8 AS now',
+      )
+      return { databaseMs: Number(row?.now), before, after: clock() }
+    }, clock)
     this.#listener = new PostgresListener({
       connect: () => this.#pool.connect(),
       channel: this.#names.channel,
@@ -296,12 +312,14 @@ export class PostgresStore implements ConnectionStore {
     })
   }
 
+  /** The lease is judged by database time: `now` moves by this clock's offset to it. */
   async acquireLease(id: string, owner: string, ttlMs: number, now: number): Promise<boolean> {
+    const at = now + (await this.#databaseClock.offset())
     const rows = await this.#query(
       `UPDATE ${this.#t.connections} SET lease_owner = $2, lease_expires_at = $3
        WHERE id = $1 AND (lease_owner IS NULL OR lease_owner = $2 OR lease_expires_at <= $4)
        RETURNING id`,
-      [id, owner, now + ttlMs, now],
+      [id, owner, at + ttlMs, at],
     )
     return rows.length > 0
   }
@@ -314,7 +332,10 @@ export class PostgresStore implements ConnectionStore {
     )
   }
 
+  /** Mints are stored in database time and returned in the caller's (see acquireLease). */
   async recordMint(key: string, now: number, windowMs: number): Promise<number[]> {
+    const offset = await this.#databaseClock.offset()
+    const at = now + offset
     // One statement, one snapshot: the new row comes from `inserted`, the rest from the table.
     // SKIP LOCKED lets concurrent pruners each take different rows instead of deadlocking.
     const rows = await this.#query<{ at: string }>(
@@ -326,24 +347,27 @@ export class PostgresStore implements ConnectionStore {
        SELECT id, at FROM ${this.#t.mints} WHERE key = $1 AND at >= $3 AND at <= $2
        UNION ALL SELECT id, at FROM inserted
        ORDER BY at, id`,
-      [key, now, now - windowMs, now - Math.max(windowMs, MINT_RETENTION_MS)],
+      [key, at, at - windowMs, at - Math.max(windowMs, MINT_RETENTION_MS)],
     )
-    return rows.map((row) => Number(row.at))
+    return rows.map((row) => Number(row.at) - offset)
   }
 
   async mintsInWindow(key: string, now: number, windowMs: number): Promise<number[]> {
+    const offset = await this.#databaseClock.offset()
+    const at = now + offset
     const rows = await this.#query<{ at: string }>(
       `SELECT at FROM ${this.#t.mints} WHERE key = $1 AND at >= $2 AND at <= $3 ORDER BY at, id`,
-      [key, now - windowMs, now],
+      [key, at - windowMs, at],
     )
-    return rows.map((row) => Number(row.at))
+    return rows.map((row) => Number(row.at) - offset)
   }
 
   async forgetMint(key: string, at: number): Promise<void> {
+    const stored = at + (await this.#databaseClock.offset())
     await this.#query(
       `DELETE FROM ${this.#t.mints} WHERE id = (
          SELECT id FROM ${this.#t.mints} WHERE key = $1 AND at = $2 LIMIT 1 FOR UPDATE SKIP LOCKED)`,
-      [key, at],
+      [key, stored],
     )
   }
 
