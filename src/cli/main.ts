@@ -65,7 +65,8 @@ export async function runCli(
     return 0
   }
   try {
-    return await untilInterrupted(command.run({ ...context, argv: rest }), context)
+    const running = command.run({ ...context, argv: rest })
+    return await (command.stopsOnSignal === true ? running : untilInterrupted(running, context))
   } catch (error) {
     return reportError(error, command.usage, context)
   }
