@@ -17,6 +17,8 @@ export interface BinRun {
   readonly stderr: string
   /** Resolves once stderr contains `text`. */
   stderrIncludes(text: string): Promise<void>
+  /** Resolves once stdout contains `text`. */
+  stdoutIncludes(text: string): Promise<void>
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
 
@@ -35,15 +37,27 @@ export function spawnBin(
   })
   let stdout = ''
   let stderr = ''
-  const watchers: Array<{ text: string; resolve: () => void }> = []
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-  child.stderr!.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString()
-    for (const watcher of watchers.filter((w) => stderr.includes(w.text))) {
+  const watchers: Array<{ out: () => string; text: string; resolve: () => void }> = []
+  const wake = (): void => {
+    for (const watcher of watchers.filter((w) => w.out().includes(w.text))) {
       watchers.splice(watchers.indexOf(watcher), 1)
       watcher.resolve()
     }
+  }
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString()
+    wake()
   })
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString()
+    wake()
+  })
+  const includes =
+    (out: () => string) =>
+    (text: string): Promise<void> =>
+      out().includes(text)
+        ? Promise.resolve()
+        : new Promise((resolve) => watchers.push({ out, text, resolve }))
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
     (resolve, reject) => {
       child.on('error', reject)
@@ -58,10 +72,8 @@ export function spawnBin(
     get stderr() {
       return stderr
     },
-    stderrIncludes: (text) =>
-      stderr.includes(text)
-        ? Promise.resolve()
-        : new Promise((resolve) => watchers.push({ text, resolve })),
+    stderrIncludes: includes(() => stderr),
+    stdoutIncludes: includes(() => stdout),
     exited,
   }
 }
