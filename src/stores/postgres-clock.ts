@@ -57,6 +57,7 @@ export class DatabaseClock {
       }
       const reading = best as ClockReading
       const measured = Math.round(reading.databaseMs - (reading.before + reading.after) / 2)
+      if (!Number.isFinite(measured)) throw new Error('the database clock gave no usable time')
       if (this.#offset === null || Math.abs(measured - this.#offset) > NOISE_MS) {
         this.#offset = measured
       }
