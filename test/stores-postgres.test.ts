@@ -215,7 +215,8 @@ if (postgres) {
     return {
       task: { kind: 'postgres', url: TEST_DATABASE_URL, schema },
       key,
-      open: () => openPostgresStore({ connectionString: TEST_DATABASE_URL, keyRing, schema }),
+      open: (ring = keyRing) =>
+        openPostgresStore({ connectionString: TEST_DATABASE_URL, keyRing: ring, schema }),
       appliedMigrations: async () => {
         const rows = await rawQuery<{ n: string }>(
           `SELECT count(*) AS n FROM "${schema}".schema_migrations`,

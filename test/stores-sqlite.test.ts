@@ -188,7 +188,7 @@ describeCrossProcess('SqliteStore', async () => {
   return {
     task: { kind: 'sqlite', path: racePath },
     key,
-    open: () => openSqliteStore({ path: racePath, keyRing }),
+    open: (ring = keyRing) => openSqliteStore({ path: racePath, keyRing: ring }),
     appliedMigrations: async () => {
       const db = new Database(racePath)
       const { n } = db.prepare('SELECT count(*) AS n FROM schema_migrations').get() as { n: number }

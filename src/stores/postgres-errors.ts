@@ -5,6 +5,7 @@
  *
  * @see https://www.postgresql.org/docs/current/errcodes-appendix.html
  */
+import { ZohoAuthError } from '../protocol/errors.js'
 import { StoreError } from './errors.js'
 import type { StoreFailure } from './errors.js'
 import { quotableId, shellQuoted } from './row-errors.js'
@@ -71,7 +72,8 @@ export function postgresFailure(
   target: PostgresTarget,
   timeouts: { connectMs: number; queryMs: number },
 ): StoreError | null {
-  if (error instanceof StoreError) return error
+  // Our own errors (a wrong key, a conflict) pass through as they are.
+  if (error instanceof ZohoAuthError) return null
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown }
   const text = typeof message === 'string' ? message : ''
   const at = `${target.host}:${target.port}`

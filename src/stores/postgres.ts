@@ -88,8 +88,8 @@ export class PostgresStore implements ConnectionStore {
   readonly #place: RowPlace
   readonly #databaseClock: DatabaseClock
   readonly #timeouts: { connectMs: number; queryMs: number }
-  /** This handle's key ring passing the check before a write (see key-check.ts), once. */
-  #keyRingAdmitted: Promise<void> | null = null
+  /** Whether this handle's key ring passed the check before a write (see key-check.ts). */
+  #keyRingAdmitted = false
 
   constructor(options: PostgresStoreOptions) {
     this.#keyRing = options.keyRing
@@ -208,26 +208,46 @@ export class PostgresStore implements ConnectionStore {
    * is under. `openPostgresStore` runs it; every handle runs it again before its first write.
    */
   async checkKeyRing(): Promise<void> {
+    await this.#checkKeyRing((text, values) => this.#query(text, values))
+  }
+
+  async #checkKeyRing(
+    query: <R extends object>(text: string, values?: unknown[]) => Promise<R[]>,
+  ): Promise<void> {
     const q = this.#names.qualifier
     const ids = this.#keyRing.keyIds
-    const [found] = await this.#query<{ held: boolean; stored: boolean }>(
+    const [found] = await query<{ held: boolean; stored: boolean }>(
       keyCheckSql(q, ids.map((_, i) => `$${i + 1}`).join(', ')),
       ids,
     )
     if (found === undefined || found.held || !found.stored) return
-    const stored = await this.#query<{ key_id: string }>(storedKeyIdsSql(q))
+    const stored = await query<{ key_id: string }>(storedKeyIdsSql(q))
     throw wrongKeyError(
       this.#keyRing,
       stored.map((row) => row.key_id),
     )
   }
 
-  #beforeWrite(): Promise<void> {
-    this.#keyRingAdmitted ??= this.checkKeyRing().catch((error: unknown) => {
-      this.#keyRingAdmitted = null
-      throw error
+  async #beforeWrite(): Promise<void> {
+    if (this.#keyRingAdmitted) return
+    await this.checkKeyRing()
+    this.#keyRingAdmitted = true
+  }
+
+  /**
+   * The check before a handle's first write, inside that write's transaction and under one lock
+   * per schema: two processes with different keys writing first to an empty database take
+   * turns, and the second finds the first one's key.
+   */
+  async #admitIn(client: PoolClient): Promise<void> {
+    if (this.#keyRingAdmitted) return
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('zoho-auth keys'), hashtext($1))`, [
+      this.#schema,
+    ])
+    await this.#checkKeyRing(async <R extends object>(text: string, values?: unknown[]) => {
+      return (await client.query<R>(text, values)).rows
     })
-    return this.#keyRingAdmitted
+    this.#keyRingAdmitted = true
   }
 
   async get(id: string): Promise<Connection | null> {
@@ -254,11 +274,11 @@ export class PostgresStore implements ConnectionStore {
 
   /** Continues from the id's tombstone, if it had one, and removes it in the same transaction. */
   async create(connection: NewConnection, now: number): Promise<Connection> {
-    await this.#beforeWrite()
     const columns = [...CONNECTION_COLUMNS, 'version', 'created_at', 'updated_at']
     const values = newConnectionValues(connection, this.#keyRing)
     const n = values.length
     const row = await this.#withConnectionLock(connection.id, async (client) => {
+      await this.#admitIn(client)
       // Under the lock a rival create has committed or not begun: its row is a plain conflict.
       const { rows } = await client.query<ConnectionRow>(
         `INSERT INTO ${this.#t.connections} (${columns.join(', ')})
@@ -386,18 +406,23 @@ export class PostgresStore implements ConnectionStore {
     client: Omit<StoredClient, 'createdAt' | 'updatedAt'>,
     now: number,
   ): Promise<StoredClient> {
-    await this.#beforeWrite()
     const { clientSecretEnc, dcSecretsEnc } = clientSecretValues(client, this.#keyRing)
-    const rows = await this.#query<ClientRow>(
-      `INSERT INTO ${this.#t.clients}
-         (client_id, client_secret_enc, dc_secrets_enc, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $4)
-       ON CONFLICT (client_id) DO UPDATE SET client_secret_enc = excluded.client_secret_enc,
-         dc_secrets_enc = excluded.dc_secrets_enc, updated_at = excluded.updated_at
-       RETURNING *`,
-      [client.clientId, clientSecretEnc, dcSecretsEnc, now],
-    )
-    return rowToClient(rows[0] as ClientRow, this.#keyRing, this.#place)
+    const row = await this.#withClient(async (db) => {
+      await db.query('BEGIN')
+      await this.#admitIn(db)
+      const { rows } = await db.query<ClientRow>(
+        `INSERT INTO ${this.#t.clients}
+           (client_id, client_secret_enc, dc_secrets_enc, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $4)
+         ON CONFLICT (client_id) DO UPDATE SET client_secret_enc = excluded.client_secret_enc,
+           dc_secrets_enc = excluded.dc_secrets_enc, updated_at = excluded.updated_at
+         RETURNING *`,
+        [client.clientId, clientSecretEnc, dcSecretsEnc, now],
+      )
+      await db.query('COMMIT')
+      return rows[0] as ClientRow
+    })
+    return rowToClient(row, this.#keyRing, this.#place)
   }
 
   async getClient(clientId: string): Promise<StoredClient | null> {

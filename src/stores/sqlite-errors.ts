@@ -8,6 +8,7 @@
  */
 import { accessSync, constants, existsSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { ZohoAuthError } from '../protocol/errors.js'
 import { StoreError } from './errors.js'
 import type { StoreFailure } from './errors.js'
 import { shellQuoted } from './row-errors.js'
@@ -35,7 +36,8 @@ function deniedAt(path: string): string | null {
 
 /** Turns a failure on the database at `path` into a StoreError; null for anything unknown. */
 export function sqliteFailure(error: unknown, path: string): StoreError | null {
-  if (error instanceof StoreError) return error
+  // Our own errors (a wrong key, a conflict) pass through as they are.
+  if (error instanceof ZohoAuthError) return null
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown }
   if (typeof code !== 'string') return null
   const text = typeof message === 'string' ? message : code

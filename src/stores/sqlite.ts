@@ -122,6 +122,11 @@ export class SqliteStore implements ConnectionStore {
     )
   }
 
+  /**
+   * The check before a handle's first write. Called inside the IMMEDIATE transaction of a write
+   * that may be the database's first (create, saveClient), so two processes with different keys
+   * writing first to an empty file take turns, and the second finds the first one's key.
+   */
   #beforeWrite(): void {
     if (this.#keyRingAdmitted) return
     this.#checkKeyRing()
@@ -148,12 +153,12 @@ export class SqliteStore implements ConnectionStore {
 
   /** Continues from the id's tombstone, if it had one, and removes it in the same transaction. */
   async create(connection: NewConnection, now: number): Promise<Connection> {
-    this.#beforeWrite()
     const columns = [...CONNECTION_COLUMNS, 'version', 'created_at', 'updated_at']
     const values = newConnectionValues(connection, this.#keyRing)
     const row = this.#run(() =>
       this.#db
         .transaction((): ConnectionRow | undefined => {
+          this.#beforeWrite()
           const inserted = this.#sql(
             `INSERT INTO connections (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
            ON CONFLICT (id) DO NOTHING RETURNING *`,
@@ -281,15 +286,21 @@ export class SqliteStore implements ConnectionStore {
     client: Omit<StoredClient, 'createdAt' | 'updatedAt'>,
     now: number,
   ): Promise<StoredClient> {
-    this.#beforeWrite()
     const { clientSecretEnc, dcSecretsEnc } = clientSecretValues(client, this.#keyRing)
-    const row = this.#sql(
-      `INSERT INTO clients (client_id, client_secret_enc, dc_secrets_enc, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (client_id) DO UPDATE SET client_secret_enc = excluded.client_secret_enc,
-         dc_secrets_enc = excluded.dc_secrets_enc, updated_at = excluded.updated_at
-       RETURNING *`,
-    ).get(client.clientId, clientSecretEnc, dcSecretsEnc, now, now) as ClientRow
+    const row = this.#run(() =>
+      this.#db
+        .transaction((): ClientRow => {
+          this.#beforeWrite()
+          return this.#sql(
+            `INSERT INTO clients (client_id, client_secret_enc, dc_secrets_enc, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (client_id) DO UPDATE SET client_secret_enc = excluded.client_secret_enc,
+               dc_secrets_enc = excluded.dc_secrets_enc, updated_at = excluded.updated_at
+             RETURNING *`,
+          ).get(client.clientId, clientSecretEnc, dcSecretsEnc, now, now) as ClientRow
+        })
+        .immediate(),
+    )
     return rowToClient(row, this.#keyRing, this.#place)
   }
 
@@ -309,11 +320,11 @@ export class SqliteStore implements ConnectionStore {
   }
 
   async reencryptAll(): Promise<number> {
-    this.#beforeWrite()
     const keyRing = this.#keyRing
     return this.#run(() =>
       this.#db
         .transaction((): number => {
+          this.#beforeWrite()
           let changedRows = 0
           const connections = this.#sql(
             'SELECT id, refresh_token_enc, access_token_enc FROM connections',
