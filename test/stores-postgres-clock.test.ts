@@ -88,4 +88,24 @@ describe.skipIf(!postgres)('PostgresStore on the database clock', () => {
     await ahead.store.forgetMint('quota', at)
     expect(await right.mintsInWindow('quota', Date.now(), TEN_MINUTES)).toEqual([])
   })
+
+  it('a token expiry written by one clock is the same instant on a skewed peer, both ways', async () => {
+    const expiresAt = Date.now() + 3_600_000
+    const created = await right.create(
+      newConnection('globex', { accessTokenExpiresAt: expiresAt }),
+      Date.now(),
+    )
+    const ahead = await peer(FIVE_MINUTES)
+    const seen = (await ahead.store.get('globex'))!
+    // Still an hour left by the peer's own clock, not 55 minutes.
+    expect(Math.abs(seen.accessTokenExpiresAt! - ahead.now() - 3_600_000)).toBeLessThan(5_000)
+    await ahead.store.update(
+      'globex',
+      { accessTokenExpiresAt: ahead.now() + 60_000 },
+      created.version,
+      ahead.now(),
+    )
+    const back = (await right.get('globex'))!
+    expect(Math.abs(back.accessTokenExpiresAt! - Date.now() - 60_000)).toBeLessThan(5_000)
+  })
 })

@@ -63,9 +63,9 @@ export interface PostgresStoreOptions {
    */
   queryTimeoutMs?: number
   /**
-   * The clock the `now` values callers pass come from (default `Date.now`). Leases and mint
-   * windows are judged by the database's clock: the store measures this clock's offset to it
-   * and moves every `now` into database time, so instances with skewed clocks still agree.
+   * The clock the `now` values callers pass come from (default `Date.now`). Leases, mint
+   * windows and token expiry are kept in the database's clock: the store measures this clock's
+   * offset to it and moves times in and out, so instances with skewed clocks still agree.
    */
   clock?: () => number
 }
@@ -255,14 +255,32 @@ export class PostgresStore implements ConnectionStore {
       `SELECT * FROM ${this.#t.connections} WHERE id = $1`,
       [id],
     )
-    return rows[0] === undefined ? null : rowToConnection(rows[0], this.#keyRing, this.#place)
+    return rows[0] === undefined ? null : this.#connectionOf(rows[0])
+  }
+
+  /**
+   * A row as the caller sees it. Token expiry is kept in database time, like leases and mints,
+   * so every instance reads the same instant on its own clock (see postgres-clock.ts).
+   */
+  async #connectionOf(row: ConnectionRow): Promise<Connection> {
+    const connection = rowToConnection(row, this.#keyRing, this.#place)
+    const expiresAt = connection.accessTokenExpiresAt
+    if (expiresAt === null) return connection
+    return { ...connection, accessTokenExpiresAt: expiresAt - (await this.#databaseClock.offset()) }
+  }
+
+  /** `patch` with its token expiry moved into database time. */
+  async #inDatabaseTime<P extends ConnectionPatch>(patch: P): Promise<P> {
+    const expiresAt = patch.accessTokenExpiresAt
+    if (expiresAt === undefined || expiresAt === null) return patch
+    return { ...patch, accessTokenExpiresAt: expiresAt + (await this.#databaseClock.offset()) }
   }
 
   async list(): Promise<Connection[]> {
     const rows = await this.#query<ConnectionRow>(
       `SELECT * FROM ${this.#t.connections} ORDER BY id COLLATE "C"`,
     )
-    return rows.map((row) => rowToConnection(row, this.#keyRing, this.#place))
+    return Promise.all(rows.map((row) => this.#connectionOf(row)))
   }
 
   async listIds(): Promise<string[]> {
@@ -275,7 +293,7 @@ export class PostgresStore implements ConnectionStore {
   /** Continues from the id's tombstone, if it had one, and removes it in the same transaction. */
   async create(connection: NewConnection, now: number): Promise<Connection> {
     const columns = [...CONNECTION_COLUMNS, 'version', 'created_at', 'updated_at']
-    const values = newConnectionValues(connection, this.#keyRing)
+    const values = newConnectionValues(await this.#inDatabaseTime(connection), this.#keyRing)
     const n = values.length
     const row = await this.#withConnectionLock(connection.id, async (client) => {
       await this.#admitIn(client)
@@ -294,7 +312,7 @@ export class PostgresStore implements ConnectionStore {
       return rows[0]
     })
     if (row === undefined) throw new ConnectionExistsError(connection.id)
-    return rowToConnection(row, this.#keyRing, this.#place)
+    return this.#connectionOf(row)
   }
 
   async update(
@@ -304,7 +322,7 @@ export class PostgresStore implements ConnectionStore {
     now: number,
   ): Promise<Connection | null> {
     await this.#beforeWrite()
-    const columns = patchColumns(id, patch, this.#keyRing)
+    const columns = patchColumns(id, await this.#inDatabaseTime(patch), this.#keyRing)
     const sets = columns.map(([column], i) => `${column} = $${i + 4}`)
     // Row locking re-checks `version` after a concurrent writer commits: one winner per version.
     const rows = await this.#query<ConnectionRow>(
@@ -313,7 +331,7 @@ export class PostgresStore implements ConnectionStore {
        WHERE id = $1 AND version = $2 RETURNING *`,
       [id, expectedVersion, now, ...columns.map(([, value]) => value)],
     )
-    return rows[0] === undefined ? null : rowToConnection(rows[0], this.#keyRing, this.#place)
+    return rows[0] === undefined ? null : this.#connectionOf(rows[0])
   }
 
   /** Leaves a tombstone with the row's last version, in the same transaction as the delete. */
