@@ -114,6 +114,14 @@ export function describeStoreContract(name: string, makeStore: StoreMaker): void
       expect(await store.get('acme')).toEqual(first)
     })
 
+    it('listIds returns every id ordered as list does, without reading a secret', async () => {
+      await store.create(newConnection('b'), T0)
+      await store.create(newConnection('a'), T0)
+      expect(await store.listIds()).toEqual(['a', 'b'])
+      await store.delete('a')
+      expect(await store.listIds()).toEqual(['b'])
+    })
+
     it('list returns every connection ordered by id', async () => {
       await store.create(newConnection('b'), T0)
       await store.create(newConnection('a'), T0)
@@ -455,19 +463,53 @@ export function describeStoreContract(name: string, makeStore: StoreMaker): void
       expect(await rotated.list()).toEqual([acme, bare])
       expect(await rotated.getClient('c1')).toEqual(client)
 
-      const stale = await subject.reopen(oldKey)
-      extraHandles.push(stale)
-      const error = await stale.get('acme').catch((e: unknown) => e)
+      // The old key alone holds none of the keys the data is under now: the store says so on open.
       const newId = KeyRing.parse(newKey).primaryKeyId
+      const error = await subject.reopen(oldKey).catch((e: unknown) => e)
       expect(error).toMatchObject({
         name: 'EncryptionKeyError',
         code: 'ERR_ENCRYPTION_KEY',
-        reason: 'unknown_key_id',
+        reason: 'wrong_key',
         keyId: newId,
-        message: `The stored secrets of "acme" were encrypted with key id ${newId}, which is not in ZOHO_AUTH_ENCRYPTION_KEY (it has ${oldKey.primaryKeyId})`,
-        remedy:
-          'Add the old key after the new one in ZOHO_AUTH_ENCRYPTION_KEY (comma-separated: the first encrypts, all decrypt).',
       })
+    })
+
+    it('a key ring holding none of the keys the data is under is refused before it writes anything', async (ctx) => {
+      if (subject.reopen === undefined) return ctx.skip()
+      const acme = await store.create(newConnection('acme'), T0)
+      const otherKey = KeyRing.parse(generateEncryptionKey())
+      const error = await subject.reopen(otherKey).catch((e: unknown) => e)
+      expect(error).toMatchObject({
+        name: 'EncryptionKeyError',
+        code: 'ERR_ENCRYPTION_KEY',
+        reason: 'wrong_key',
+        keyId: keyRing.primaryKeyId,
+        message: `ZOHO_AUTH_ENCRYPTION_KEY is not the key this database is encrypted with: its data is under key id ${keyRing.primaryKeyId}, the key ring has ${otherKey.primaryKeyId}`,
+      })
+      expect((error as { remedy: string }).remedy).toContain(keyRing.primaryKeyId)
+      // Nothing was written under the other key; the right key still reads everything.
+      expect(await store.list()).toEqual([acme])
+      // A ring that adds a new key in front of the right one is a rotation, not a wrong key.
+      const rotating = await subject.reopen(KeyRing.parse(`${generateEncryptionKey()},${keyText}`))
+      extraHandles.push(rotating)
+      await rotating.create(newConnection('globex'), T0)
+      expect(await store.listIds()).toEqual(['acme', 'globex'])
+    })
+
+    it('an empty store takes any key ring, and a ring it refused can write once the data is gone', async (ctx) => {
+      if (subject.reopen === undefined) return ctx.skip()
+      const otherKey = KeyRing.parse(generateEncryptionKey())
+      const first = await subject.reopen(otherKey)
+      extraHandles.push(first)
+      await store.create(newConnection('acme'), T0)
+      // The handle opened on the empty store checks again before its first write.
+      await expect(first.create(newConnection('globex'), T0)).rejects.toMatchObject({
+        reason: 'wrong_key',
+      })
+      expect(await store.listIds()).toEqual(['acme'])
+      await store.delete('acme')
+      await first.create(newConnection('globex'), T0)
+      expect(await first.listIds()).toEqual(['globex'])
     })
   })
 }

@@ -1,3 +1,4 @@
+import { execSync } from 'node:child_process'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { KeyRing, generateEncryptionKey } from '../src/stores/crypto.js'
 import { PostgresStore, openPostgresStore } from '../src/stores/postgres.js'
@@ -42,6 +43,36 @@ describe('PostgresStore options', () => {
   })
 })
 
+describe.skipIf(!postgres)('PostgresStore refusals, with what to do', () => {
+  const server = new URL(TEST_DATABASE_URL)
+  const at = `${server.hostname}:${server.port || '5432'}`
+
+  it('an unknown role is named, with how to create it', async () => {
+    const url = new URL(TEST_DATABASE_URL)
+    url.username = 'zat_no_such_role'
+    url.password = ''
+    const error = await openPostgresStore({ connectionString: url.href, keyRing }).catch(
+      (e: unknown) => e,
+    )
+    expect(error).toMatchObject({
+      name: 'StoreError',
+      code: 'ERR_STORE',
+      reason: 'login_refused',
+      message: `PostgreSQL at ${at} refused the login of role "zat_no_such_role": role "zat_no_such_role" does not exist`,
+    })
+    expect((error as { remedy: string }).remedy).toContain(`CREATE ROLE "zat_no_such_role" LOGIN`)
+  })
+
+  it('an unknown database is named, with how to create it', async () => {
+    const url = new URL(TEST_DATABASE_URL)
+    url.pathname = '/zat_no_such_database'
+    await expect(openPostgresStore({ connectionString: url.href, keyRing })).rejects.toMatchObject({
+      reason: 'no_database',
+      message: `PostgreSQL at ${at} has no database "zat_no_such_database"`,
+    })
+  })
+})
+
 describe.skipIf(!postgres)('PostgresStore on PostgreSQL', () => {
   let schema: string
   let store: PostgresStore
@@ -80,15 +111,41 @@ describe.skipIf(!postgres)('PostgresStore on PostgreSQL', () => {
     for (const secret of secrets) expect(raw).not.toContain(secret)
   })
 
-  it('PostgresStore read with a key that is not in the ring fails with ERR_ENCRYPTION_KEY', async () => {
+  it('PostgresStore read of a row under a key that is not in the ring fails with ERR_ENCRYPTION_KEY', async () => {
     await store.create(newConnection('acme'), T0)
-    const other = KeyRing.parse(generateEncryptionKey())
-    const wrong = await another(other)
-    await expect(wrong.get('acme')).rejects.toMatchObject({
+    // Mid-rotation: the new key wrote globex, then the old key was dropped before reencryptAll.
+    const newKey = generateEncryptionKey()
+    const rotating = await another(KeyRing.parse(`${newKey},${key}`))
+    await rotating.create(newConnection('globex'), T0)
+    const other = KeyRing.parse(newKey)
+    const partial = await another(other)
+    await expect(partial.get('acme')).rejects.toMatchObject({
       code: 'ERR_ENCRYPTION_KEY',
       reason: 'unknown_key_id',
       message: `The stored secrets of "acme" were encrypted with key id ${keyRing.primaryKeyId}, which is not in ZOHO_AUTH_ENCRYPTION_KEY (it has ${other.primaryKeyId})`,
     })
+    expect((await partial.get('globex'))?.id).toBe('globex')
+  })
+
+  it('PostgresStore names a row with garbage JSON, and the psql command that removes it', async () => {
+    await store.create(newConnection('acme'), T0)
+    await rawQuery(`UPDATE "${schema}".connections SET scopes = '{oops' WHERE id = 'acme'`)
+    const server = new URL(TEST_DATABASE_URL)
+    const at = `${server.hostname}:${server.port || '5432'}`
+    const database = server.pathname.slice(1)
+    const error = await store.get('acme').catch((e: unknown) => e)
+    expect(error).toMatchObject({
+      name: 'StoreError',
+      reason: 'malformed_row',
+      message: `Connection "acme" in PostgreSQL database "${database}" at ${at} (schema ${schema}) has a scopes column that is not a JSON list of scopes; zoho-auth never writes that, so the row was changed by something else`,
+    })
+    const command = `psql 'postgres://${server.username}@${at}/${database}' -c "DELETE FROM ${schema}.connections WHERE id = 'acme'"`
+    expect((error as { remedy: string }).remedy).toBe(
+      `Restore the row from a backup, or delete it (\`${command}\`) and grant access again (\`zoho-auth exchange --code CODE --connection acme\`).`,
+    )
+    // The command is real: psql runs it, and the row is gone.
+    execSync(command.replace(/^psql/, 'psql -q'))
+    expect(await store.listIds()).toEqual([])
   })
 
   it('PostgresStore.migrate records each migration once however often it runs', async () => {
@@ -158,7 +215,8 @@ if (postgres) {
     return {
       task: { kind: 'postgres', url: TEST_DATABASE_URL, schema },
       key,
-      open: () => openPostgresStore({ connectionString: TEST_DATABASE_URL, keyRing, schema }),
+      open: (ring = keyRing) =>
+        openPostgresStore({ connectionString: TEST_DATABASE_URL, keyRing: ring, schema }),
       appliedMigrations: async () => {
         const rows = await rawQuery<{ n: string }>(
           `SELECT count(*) AS n FROM "${schema}".schema_migrations`,

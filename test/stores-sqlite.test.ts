@@ -95,19 +95,28 @@ describe('SqliteStore encryption at rest', () => {
     await store.close()
   })
 
-  it('SqliteStore read with a key that is not in the ring fails with ERR_ENCRYPTION_KEY', async () => {
+  it('SqliteStore read of a row under a key that is not in the ring fails with ERR_ENCRYPTION_KEY', async () => {
     const store = await openSqliteStore({ path, keyRing })
     await store.create(newConnection('acme'), T0)
     await store.close()
-    const other = KeyRing.parse(generateEncryptionKey())
-    const wrong = await openSqliteStore({ path, keyRing: other })
-    await expect(wrong.get('acme')).rejects.toMatchObject({
+    // Mid-rotation: the new key wrote globex, then the old key was dropped before reencryptAll.
+    const newKey = generateEncryptionKey()
+    const rotating = await openSqliteStore({
+      path,
+      keyRing: KeyRing.parse(`${newKey},${key}`),
+    })
+    await rotating.create(newConnection('globex'), T0)
+    await rotating.close()
+    const other = KeyRing.parse(newKey)
+    const partial = await openSqliteStore({ path, keyRing: other })
+    await expect(partial.get('acme')).rejects.toMatchObject({
       code: 'ERR_ENCRYPTION_KEY',
       reason: 'unknown_key_id',
       message: `The stored secrets of "acme" were encrypted with key id ${keyRing.primaryKeyId}, which is not in ZOHO_AUTH_ENCRYPTION_KEY (it has ${other.primaryKeyId})`,
     })
-    await expect(wrong.list()).rejects.toMatchObject({ code: 'ERR_ENCRYPTION_KEY' })
-    await wrong.close()
+    await expect(partial.list()).rejects.toMatchObject({ code: 'ERR_ENCRYPTION_KEY' })
+    expect((await partial.get('globex'))?.id).toBe('globex')
+    await partial.close()
   })
 
   it('SqliteStore refuses a ciphertext moved to another row (the id is associated data)', async () => {
@@ -179,7 +188,7 @@ describeCrossProcess('SqliteStore', async () => {
   return {
     task: { kind: 'sqlite', path: racePath },
     key,
-    open: () => openSqliteStore({ path: racePath, keyRing }),
+    open: (ring = keyRing) => openSqliteStore({ path: racePath, keyRing: ring }),
     appliedMigrations: async () => {
       const db = new Database(racePath)
       const { n } = db.prepare('SELECT count(*) AS n FROM schema_migrations').get() as { n: number }

@@ -27,6 +27,11 @@ export interface Command {
   usage: string
   /** Resolves to the exit code: 0 success, 1 failure, 2 misuse. */
   run(ctx: CommandContext): Promise<number>
+  /**
+   * The command ends by itself when `ctx.signal` aborts (a server that then closes), so the
+   * runner waits for its exit code. Others are stopped at the signal with exit 130/143.
+   */
+  stopsOnSignal?: boolean
 }
 
 /** Thrown for misuse (unknown flag, missing argument): the runner prints it with usage, exit 2. */

@@ -65,10 +65,43 @@ export async function runCli(
     return 0
   }
   try {
-    return await command.run({ ...context, argv: rest })
+    const running = command.run({ ...context, argv: rest })
+    return await (command.stopsOnSignal === true ? running : untilInterrupted(running, context))
   } catch (error) {
     return reportError(error, command.usage, context)
   }
+}
+
+/** What a process stopped by a signal exits with: 128 + the signal's number, as shells do. */
+export function signalExitCode(signal: unknown): number {
+  return signal === 'SIGTERM' ? 143 : 130
+}
+
+/**
+ * The command's exit code, or, once `context.signal` is aborted (a first Ctrl-C), the signal's:
+ * the command stops being waited for at once, and what it has in flight (a token being written,
+ * the store closing) may finish while the executable allows it.
+ */
+function untilInterrupted(
+  work: Promise<number>,
+  context: Omit<CommandContext, 'argv'>,
+): Promise<number> {
+  const { signal } = context
+  let stop = (): void => {}
+  const interrupted = new Promise<number>((resolve) => {
+    stop = () => {
+      const name = typeof signal.reason === 'string' ? signal.reason : 'SIGINT'
+      context.stderr.write(
+        `zoho-auth: interrupted (${name}); letting what is in flight finish, press Ctrl-C again to quit at once\n`,
+      )
+      resolve(signalExitCode(name))
+    }
+    if (signal.aborted) stop()
+    else signal.addEventListener('abort', stop, { once: true })
+  })
+  // Interrupted first, the command's later failure has nobody to report to.
+  work.catch(() => undefined)
+  return Promise.race([work, interrupted]).finally(() => signal.removeEventListener('abort', stop))
 }
 
 /** The library's remedies speak of APIs; at a shell, name the command that does it. */

@@ -85,12 +85,13 @@ export async function resolveConnectionId(
   requested: string | undefined,
 ): Promise<string> {
   if (requested) return requested
-  const connections = await runtime.manager.list()
-  if (connections.length === 0 || connections.some((c) => c.id === 'default')) return 'default'
-  const [only] = connections
-  if (connections.length === 1 && only) return only.id
+  // Ids only: a row this key ring cannot decrypt must not stop finding another by name.
+  const ids = await runtime.store.listIds()
+  if (ids.length === 0 || ids.includes('default')) return 'default'
+  const [only] = ids
+  if (ids.length === 1 && only) return only
   throw new ConfigError(
-    `There are ${connections.length} connections and none is named "default"`,
-    `Pass --connection NAME, one of: ${connections.map((c) => c.id).join(', ')}.`,
+    `There are ${ids.length} connections and none is named "default"`,
+    `Pass --connection NAME, one of: ${ids.join(', ')}.`,
   )
 }

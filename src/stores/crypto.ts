@@ -61,12 +61,15 @@ function decodeKey(text: string, position: number, source: string): Buffer {
 
 /** The keys that encrypt (the first) and decrypt (all) stored secrets. */
 export class KeyRing {
+  /** Where the keys came from, for messages: `ZOHO_AUTH_ENCRYPTION_KEY` or `key file <path>`. */
+  readonly source: string
   readonly #keys: readonly RingKey[]
   readonly #random: (size: number) => Buffer
 
-  private constructor(keys: RingKey[], options: KeyRingOptions) {
+  private constructor(keys: RingKey[], options: KeyRingOptions, source: string) {
     this.#keys = keys
     this.#random = options.randomBytes ?? randomBytes
+    this.source = source
   }
 
   /**
@@ -93,7 +96,7 @@ export class KeyRing {
         remedy: `Set ${source} to a base64 32-byte key (${GENERATE_HINT}), or leave it unset to use a generated key file.`,
       })
     }
-    return new KeyRing(keys, options)
+    return new KeyRing(keys, options, source)
   }
 
   /** The id of the key that encrypts. */
@@ -128,7 +131,7 @@ export class KeyRing {
       throw new EncryptionKeyError({
         reason: 'unknown_key_id',
         keyId,
-        message: `The stored secrets of "${associatedData}" were encrypted with key id ${keyId}, which is not in ZOHO_AUTH_ENCRYPTION_KEY (it has ${this.keyIds.join(', ')})`,
+        message: `The stored secrets of "${associatedData}" were encrypted with key id ${keyId}, which is not in ${this.source} (it has ${this.keyIds.join(', ')})`,
         remedy:
           'Add the old key after the new one in ZOHO_AUTH_ENCRYPTION_KEY (comma-separated: the first encrypts, all decrypt).',
       })

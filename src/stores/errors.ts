@@ -24,7 +24,15 @@ export class ConnectionExistsError extends ZohoAuthError {
 
 /** Why an encryption key or ciphertext could not be used. */
 export type EncryptionKeyFailure =
-  'missing' | 'malformed_key' | 'unknown_key_id' | 'authentication_failed' | 'malformed_ciphertext'
+  | 'missing'
+  | 'malformed_key'
+  | 'unknown_key_id'
+  | 'authentication_failed'
+  | 'malformed_ciphertext'
+  /** The key ring holds none of the keys the stored data is under: it is another key. */
+  | 'wrong_key'
+  /** The key file cannot be read or created (permissions, a directory in its place). */
+  | 'key_file_unusable'
 
 /** A key is missing or malformed, or stored data cannot be decrypted with the keys we have. */
 export class EncryptionKeyError extends ZohoAuthError {
@@ -46,11 +54,38 @@ export class EncryptionKeyError extends ZohoAuthError {
   }
 }
 
-/** The database itself is unusable: unreachable, or its schema is newer than this code. */
+/** Why a database could not be used; one remedy each. */
+export type StoreFailure =
+  /** Nothing listens there, or the host is not found or not reachable. */
+  | 'unreachable'
+  /** It took the connection, or a query, and did not answer within the bound. */
+  | 'timeout'
+  /** The server refused the login: unknown role or wrong password. */
+  | 'login_refused'
+  /** The server has no database of that name. */
+  | 'no_database'
+  /** The path is a directory, or its folder cannot be one. */
+  | 'bad_path'
+  /** The operating system or the database refused access to the file, schema or table. */
+  | 'permission_denied'
+  /** The database can be read but not written. */
+  | 'read_only'
+  /** The file is not a database, or it is damaged or truncated. */
+  | 'corrupt'
+  /** A stored row holds something zoho-auth never writes (e.g. garbage JSON). */
+  | 'malformed_row'
+  /** The schema was written by a newer zoho-auth. */
+  | 'schema_too_new'
+  /** The store was configured with something it cannot use. */
+  | 'invalid_option'
+
+/** The database itself is unusable, or a row in it is; `reason` says which. */
 export class StoreError extends ZohoAuthError {
   override name = 'StoreError'
+  readonly reason: StoreFailure
 
-  constructor(message: string, options: { remedy: string; cause?: unknown }) {
-    super(ERR_STORE, message, options)
+  constructor(message: string, options: { reason: StoreFailure; remedy: string; cause?: unknown }) {
+    super(ERR_STORE, message, { remedy: options.remedy, cause: options.cause })
+    this.reason = options.reason
   }
 }

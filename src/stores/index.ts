@@ -26,4 +26,4 @@ export {
   ERR_ENCRYPTION_KEY,
   ERR_STORE,
 } from './errors.js'
-export type { EncryptionKeyFailure } from './errors.js'
+export type { EncryptionKeyFailure, StoreFailure } from './errors.js'

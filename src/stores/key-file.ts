@@ -38,8 +38,45 @@ function isTaken(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | null)?.code === 'EEXIST'
 }
 
+/** A key file the operating system refuses (or that is not a file) as an EncryptionKeyError. */
+function unusableKeyFile(error: unknown, path: string, creating: boolean): unknown {
+  const code = (error as NodeJS.ErrnoException | null)?.code
+  const fail = (message: string, remedy: string): EncryptionKeyError =>
+    new EncryptionKeyError({ reason: 'key_file_unusable', message, remedy, cause: error })
+  if (code === 'EISDIR') {
+    return fail(
+      `The key file ${path} is a directory, not a key`,
+      'Move the directory away (a new key is then generated, which cannot read tokens stored with an old one), or set ZOHO_AUTH_ENCRYPTION_KEY.',
+    )
+  }
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    const at = (error as NodeJS.ErrnoException).path ?? path
+    return creating
+      ? fail(
+          `Cannot create the key file ${path}: permission denied on ${at}`,
+          `Let this user create ${dirname(path)} (or run as the user that owns it), or set ZOHO_AUTH_ENCRYPTION_KEY to a key (\`openssl rand -base64 32\`).`,
+        )
+      : fail(
+          `Cannot read the key file ${path}: permission denied`,
+          `Run as the user that owns it (\`ls -l '${path}'\` shows who), or give that user alone access to it (chown, then chmod 600), or set ZOHO_AUTH_ENCRYPTION_KEY.`,
+        )
+  }
+  if (code === 'ENOTDIR') {
+    return fail(
+      `Cannot use the key file ${path}: a part of its path is a file, not a directory`,
+      'Move that file away, or set XDG_CONFIG_HOME or ZOHO_AUTH_ENCRYPTION_KEY.',
+    )
+  }
+  return error
+}
+
 function readKey(path: string, generated: boolean, warning: string | null): LoadedKey {
-  const key = readFileSync(path, 'utf8').trim()
+  let key: string
+  try {
+    key = readFileSync(path, 'utf8').trim()
+  } catch (error) {
+    throw isMissing(error) ? error : unusableKeyFile(error, path, false)
+  }
   if (key === '') {
     throw new EncryptionKeyError({
       reason: 'missing',
@@ -70,7 +107,11 @@ export function loadOrCreateKeyFile(
   } catch (error) {
     if (!isMissing(error)) throw error
   }
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
+  try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
+  } catch (error) {
+    throw unusableKeyFile(error, path, true)
+  }
   const key = generateEncryptionKey(random)
   // Written aside and linked into place: a process starting beside us finds no file or the whole
   // key, never the empty file that exists between creating it and writing it.
@@ -82,7 +123,7 @@ export function loadOrCreateKeyFile(
     linkSync(aside, path)
   } catch (error) {
     if (isTaken(error)) return readKey(path, false, null)
-    throw error
+    throw unusableKeyFile(error, path, true)
   } finally {
     rmSync(aside, { force: true })
   }

@@ -43,6 +43,10 @@ export class MemoryStore implements ConnectionStore {
     return [...this.#connections.values()].sort((a, b) => byCodeUnit(a.id, b.id)).map(copy)
   }
 
+  async listIds(): Promise<string[]> {
+    return [...this.#connections.keys()].sort(byCodeUnit)
+  }
+
   async create(connection: NewConnection, now: number): Promise<Connection> {
     if (this.#connections.has(connection.id)) throw new ConnectionExistsError(connection.id)
     const version = (this.#deletedVersions.get(connection.id) ?? 0) + 1

@@ -65,6 +65,7 @@ export class PostgresListener {
 
   #listen(): Promise<PoolClient> {
     if (this.#client !== null) return Promise.resolve(this.#client)
+    if (this.#closed) return Promise.reject(new Error('store closed'))
     this.#connecting ??= (async (): Promise<PoolClient> => {
       const client = await this.#connect()
       const lost = (): void => {

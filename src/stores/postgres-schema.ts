@@ -1,9 +1,11 @@
 /**
  * The PostgreSQL schema, as numbered migrations over qualified names (so each store can live in
- * its own schema). Append only: a released migration never changes.
+ * its own schema), run by the shared runner in migrations.ts. Append only.
  */
 import type { PoolClient } from 'pg'
 import { StoreError } from './errors.js'
+import { applyMigrations } from './migrations.js'
+import type { MigrationSession } from './migrations.js'
 
 export interface PostgresNames {
   /** `"schema".` or empty for the search path. */
@@ -97,6 +99,7 @@ export const DEFAULT_POSTGRES_SCHEMA = 'zoho_auth'
 export function postgresNames(schema: string): PostgresNames {
   if (!SCHEMA_NAME.test(schema)) {
     throw new StoreError(`Invalid PostgreSQL schema name "${schema}"`, {
+      reason: 'invalid_option',
       remedy:
         'Use lower-case letters, digits and underscores (at most 40), starting with a letter.',
     })
@@ -104,46 +107,36 @@ export function postgresNames(schema: string): PostgresNames {
   return { qualifier: `"${schema}".`, channel: `zoho_auth_changes_${schema}` }
 }
 
-/**
- * Applies pending migrations in one transaction. Concurrent instances starting together: one
- * migrates under the advisory lock, the others wait, then find it done.
- */
+/** The PostgreSQL migrations for the store in `schema`, for the shared runner. */
 export async function migratePostgres(
   client: PoolClient,
   schema: string,
   names: PostgresNames,
 ): Promise<void> {
-  const q = names.qualifier
-  try {
-    await client.query('BEGIN')
-    await client.query(`SELECT pg_advisory_xact_lock(hashtext('zoho-auth'), hashtext($1))`, [
-      schema,
-    ])
-    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`)
-    await client.query(`CREATE TABLE IF NOT EXISTS ${q}schema_migrations (
-      version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`)
-    const { rows } = await client.query<{ v: number | null }>(
-      `SELECT max(version) AS v FROM ${q}schema_migrations`,
-    )
-    const current = rows[0]?.v ?? 0
-    const latest = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0
-    if (current > latest) {
-      throw new StoreError(
-        `The database schema is at version ${current}, newer than this zoho-auth knows (${latest})`,
-        { remedy: 'Upgrade zoho-auth to the version that last wrote this database.' },
-      )
-    }
-    for (const migration of POSTGRES_MIGRATIONS) {
-      if (migration.version <= current) continue
-      for (const statement of migration.statements(names)) await client.query(statement)
-      await client.query(
-        `INSERT INTO ${q}schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
-        [migration.version, migration.name, Date.now()],
-      )
-    }
-    await client.query('COMMIT')
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {})
-    throw error
+  const session: MigrationSession = {
+    // Instances starting together: one migrates under the advisory lock, the others wait.
+    begin: async () => {
+      await client.query('BEGIN')
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext('zoho-auth'), hashtext($1))`, [
+        schema,
+      ])
+      await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`)
+    },
+    run: async (sql, values) => {
+      await client.query(sql, values === undefined ? undefined : [...values])
+    },
+    firstValue: async (sql) => Object.values((await client.query(sql)).rows[0] ?? {})[0],
+    commit: async () => {
+      await client.query('COMMIT')
+    },
+    // The caller destroys a connection that failed, which rolls back; a ROLLBACK sent on a
+    // connection that stopped answering would only wait for its own timeout.
+    rollback: async () => {},
+    placeholder: (n) => `$${n}`,
   }
+  const migrations = POSTGRES_MIGRATIONS.map((migration) => ({
+    ...migration,
+    statements: migration.statements(names),
+  }))
+  await applyMigrations(session, migrations, names.qualifier)
 }

@@ -9,7 +9,12 @@
 import pg from 'pg'
 import type { Pool as PgPool, PoolClient, PoolConfig } from 'pg'
 import type { KeyRing } from './crypto.js'
-import { ConnectionExistsError, StoreError } from './errors.js'
+import { ConnectionExistsError } from './errors.js'
+import { keyCheckSql, storedKeyIdsSql, wrongKeyError } from './key-check.js'
+import { MINT_RETENTION_MS } from './migrations.js'
+import { DatabaseClock } from './postgres-clock.js'
+import { postgresFailure, postgresRowPlace, postgresTarget } from './postgres-errors.js'
+import type { PostgresTarget } from './postgres-errors.js'
 import { PostgresListener } from './postgres-listener.js'
 import { DEFAULT_POSTGRES_SCHEMA, migratePostgres, postgresNames } from './postgres-schema.js'
 import type { PostgresNames } from './postgres-schema.js'
@@ -22,7 +27,7 @@ import {
   rowToClient,
   rowToConnection,
 } from './rows.js'
-import type { ClientRow, ConnectionRow } from './rows.js'
+import type { ClientRow, ConnectionRow, RowPlace } from './rows.js'
 import type {
   Connection,
   ConnectionPatch,
@@ -46,10 +51,28 @@ export interface PostgresStoreOptions {
    * in an application's own schema.
    */
   schema?: string
+  /**
+   * How long connecting may take before it fails with a `timeout` StoreError. Default 10 s, or
+   * `connect_timeout` (seconds) from the URL, as libpq reads it. Not applied to a given `pool`.
+   */
+  connectTimeoutMs?: number
+  /**
+   * How long one statement may take: the server cancels it (statement_timeout) and the driver
+   * stops waiting for an answer (query_timeout), so a server that went silent fails instead of
+   * hanging. Default 15 s. Not applied to a given `pool`.
+   */
+  queryTimeoutMs?: number
+  /**
+   * The clock the `now` values callers pass come from (default `Date.now`). Leases, mint
+   * windows and token expiry are kept in the database's clock: the store measures this clock's
+   * offset to it and moves times in and out, so instances with skewed clocks still agree.
+   */
+  clock?: () => number
 }
 
-// Mint rows older than this go whatever window a caller asks about.
-const MINT_RETENTION_MS = 24 * 60 * 60 * 1000
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000
+const DEFAULT_QUERY_TIMEOUT_MS = 15_000
+
 export { DEFAULT_POSTGRES_SCHEMA }
 
 /** A ConnectionStore on PostgreSQL. */
@@ -61,6 +84,12 @@ export class PostgresStore implements ConnectionStore {
   readonly #names: PostgresNames
   readonly #listener: PostgresListener
   readonly #t: { connections: string; deleted: string; clients: string; mints: string }
+  readonly #target: PostgresTarget
+  readonly #place: RowPlace
+  readonly #databaseClock: DatabaseClock
+  readonly #timeouts: { connectMs: number; queryMs: number }
+  /** Whether this handle's key ring passed the check before a write (see key-check.ts). */
+  #keyRingAdmitted = false
 
   constructor(options: PostgresStoreOptions) {
     this.#keyRing = options.keyRing
@@ -73,28 +102,57 @@ export class PostgresStore implements ConnectionStore {
       clients: `${q}clients`,
       mints: `${q}mints`,
     }
+    this.#target = postgresTarget(options.connectionString)
+    this.#place = postgresRowPlace(this.#target, this.#schema)
+    this.#timeouts = {
+      connectMs:
+        options.connectTimeoutMs ??
+        urlConnectTimeoutMs(options.connectionString) ??
+        DEFAULT_CONNECT_TIMEOUT_MS,
+      queryMs: options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
+    }
     if (options.pool !== undefined) {
       this.#pool = options.pool
       this.#ownsPool = false
     } else {
-      const config: PoolConfig = { connectionString: options.connectionString }
+      const config: PoolConfig = {
+        connectionString: options.connectionString,
+        connectionTimeoutMillis: this.#timeouts.connectMs,
+        statement_timeout: this.#timeouts.queryMs,
+        query_timeout: this.#timeouts.queryMs,
+        // A LISTEN connection to a host that vanished is found out instead of waited on forever.
+        keepAlive: true,
+        keepAliveInitialDelayMillis: 10_000,
+      }
       this.#pool = new pg.Pool(config)
       this.#ownsPool = true
       // An idle client losing its connection must not crash the process; the next query on
       // the pool reconnects or reports the failure to its caller.
       this.#pool.on('error', () => {})
     }
+    const clock = options.clock ?? Date.now
+    this.#databaseClock = new DatabaseClock(async () => {
+      const before = clock()
+      const [row] = await this.#query<{ now: number }>(
+        'SELECT (extract(epoch from clock_timestamp()) * 1000)::float8 AS now',
+      )
+      return { databaseMs: Number(row?.now), before, after: clock() }
+    }, clock)
     this.#listener = new PostgresListener({
       connect: () => this.#pool.connect(),
       channel: this.#names.channel,
     })
   }
 
+  #failure(error: unknown): unknown {
+    return postgresFailure(error, this.#target, this.#timeouts) ?? error
+  }
+
   async #query<R extends object>(text: string, values: unknown[] = []): Promise<R[]> {
     try {
       return (await this.#pool.query<R>(text, values)).rows
     } catch (error) {
-      throw unreachable(error) ?? error
+      throw this.#failure(error)
     }
   }
 
@@ -102,7 +160,24 @@ export class PostgresStore implements ConnectionStore {
     try {
       return await this.#pool.connect()
     } catch (error) {
-      throw unreachable(error) ?? error
+      throw this.#failure(error)
+    }
+  }
+
+  /**
+   * Runs `work` on a client of its own. After a failure the client is destroyed, not returned
+   * to the pool: the server then rolls back what it began, and a query that timed out (still
+   * running, or never answered) cannot hold up the next user of that connection.
+   */
+  async #withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.#connect()
+    try {
+      const result = await work(client)
+      client.release()
+      return result
+    } catch (error) {
+      client.release(true)
+      throw this.#failure(error)
     }
   }
 
@@ -112,8 +187,7 @@ export class PostgresStore implements ConnectionStore {
    * committed. A row lock cannot do this, since the row (or tombstone) may not exist yet.
    */
   async #withConnectionLock<T>(id: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.#connect()
-    try {
+    return this.#withClient(async (client) => {
       await client.query('BEGIN ISOLATION LEVEL READ COMMITTED')
       await client.query(`SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`, [
         `zoho-auth connection ${this.#schema}`,
@@ -122,21 +196,58 @@ export class PostgresStore implements ConnectionStore {
       const result = await work(client)
       await client.query('COMMIT')
       return result
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {})
-      throw unreachable(error) ?? error
-    } finally {
-      client.release()
-    }
+    })
   }
 
   async migrate(): Promise<void> {
-    const client = await this.#connect()
-    try {
-      await migratePostgres(client, this.#schema, this.#names)
-    } finally {
-      client.release()
-    }
+    await this.#withClient((client) => migratePostgres(client, this.#schema, this.#names))
+  }
+
+  /**
+   * Throws EncryptionKeyError `wrong_key` if the key ring holds none of the keys the stored data
+   * is under. `openPostgresStore` runs it; every handle runs it again before its first write.
+   */
+  async checkKeyRing(): Promise<void> {
+    await this.#checkKeyRing((text, values) => this.#query(text, values))
+  }
+
+  async #checkKeyRing(
+    query: <R extends object>(text: string, values?: unknown[]) => Promise<R[]>,
+  ): Promise<void> {
+    const q = this.#names.qualifier
+    const ids = this.#keyRing.keyIds
+    const [found] = await query<{ held: boolean; stored: boolean }>(
+      keyCheckSql(q, ids.map((_, i) => `$${i + 1}`).join(', ')),
+      ids,
+    )
+    if (found === undefined || found.held || !found.stored) return
+    const stored = await query<{ key_id: string }>(storedKeyIdsSql(q))
+    throw wrongKeyError(
+      this.#keyRing,
+      stored.map((row) => row.key_id),
+    )
+  }
+
+  async #beforeWrite(): Promise<void> {
+    if (this.#keyRingAdmitted) return
+    await this.checkKeyRing()
+    this.#keyRingAdmitted = true
+  }
+
+  /**
+   * The check before a handle's first write, inside that write's transaction and under one lock
+   * per schema: two processes with different keys writing first to an empty database take
+   * turns, and the second finds the first one's key.
+   */
+  async #admitIn(client: PoolClient): Promise<void> {
+    if (this.#keyRingAdmitted) return
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('zoho-auth keys'), hashtext($1))`, [
+      this.#schema,
+    ])
+    await this.#checkKeyRing(async <R extends object>(text: string, values?: unknown[]) => {
+      return (await client.query<R>(text, values)).rows
+    })
+    this.#keyRingAdmitted = true
   }
 
   async get(id: string): Promise<Connection | null> {
@@ -144,22 +255,48 @@ export class PostgresStore implements ConnectionStore {
       `SELECT * FROM ${this.#t.connections} WHERE id = $1`,
       [id],
     )
-    return rows[0] === undefined ? null : rowToConnection(rows[0], this.#keyRing)
+    return rows[0] === undefined ? null : this.#connectionOf(rows[0])
+  }
+
+  /**
+   * A row as the caller sees it. Token expiry is kept in database time, like leases and mints,
+   * so every instance reads the same instant on its own clock (see postgres-clock.ts).
+   */
+  async #connectionOf(row: ConnectionRow): Promise<Connection> {
+    const connection = rowToConnection(row, this.#keyRing, this.#place)
+    const expiresAt = connection.accessTokenExpiresAt
+    if (expiresAt === null) return connection
+    return { ...connection, accessTokenExpiresAt: expiresAt - (await this.#databaseClock.offset()) }
+  }
+
+  /** `patch` with its token expiry moved into database time. */
+  async #inDatabaseTime<P extends ConnectionPatch>(patch: P): Promise<P> {
+    const expiresAt = patch.accessTokenExpiresAt
+    if (expiresAt === undefined || expiresAt === null) return patch
+    return { ...patch, accessTokenExpiresAt: expiresAt + (await this.#databaseClock.offset()) }
   }
 
   async list(): Promise<Connection[]> {
     const rows = await this.#query<ConnectionRow>(
       `SELECT * FROM ${this.#t.connections} ORDER BY id COLLATE "C"`,
     )
-    return rows.map((row) => rowToConnection(row, this.#keyRing))
+    return Promise.all(rows.map((row) => this.#connectionOf(row)))
+  }
+
+  async listIds(): Promise<string[]> {
+    const rows = await this.#query<{ id: string }>(
+      `SELECT id FROM ${this.#t.connections} ORDER BY id COLLATE "C"`,
+    )
+    return rows.map((row) => row.id)
   }
 
   /** Continues from the id's tombstone, if it had one, and removes it in the same transaction. */
   async create(connection: NewConnection, now: number): Promise<Connection> {
     const columns = [...CONNECTION_COLUMNS, 'version', 'created_at', 'updated_at']
-    const values = newConnectionValues(connection, this.#keyRing)
+    const values = newConnectionValues(await this.#inDatabaseTime(connection), this.#keyRing)
     const n = values.length
     const row = await this.#withConnectionLock(connection.id, async (client) => {
+      await this.#admitIn(client)
       // Under the lock a rival create has committed or not begun: its row is a plain conflict.
       const { rows } = await client.query<ConnectionRow>(
         `INSERT INTO ${this.#t.connections} (${columns.join(', ')})
@@ -175,7 +312,7 @@ export class PostgresStore implements ConnectionStore {
       return rows[0]
     })
     if (row === undefined) throw new ConnectionExistsError(connection.id)
-    return rowToConnection(row, this.#keyRing)
+    return this.#connectionOf(row)
   }
 
   async update(
@@ -184,7 +321,8 @@ export class PostgresStore implements ConnectionStore {
     expectedVersion: number,
     now: number,
   ): Promise<Connection | null> {
-    const columns = patchColumns(id, patch, this.#keyRing)
+    await this.#beforeWrite()
+    const columns = patchColumns(id, await this.#inDatabaseTime(patch), this.#keyRing)
     const sets = columns.map(([column], i) => `${column} = $${i + 4}`)
     // Row locking re-checks `version` after a concurrent writer commits: one winner per version.
     const rows = await this.#query<ConnectionRow>(
@@ -193,7 +331,7 @@ export class PostgresStore implements ConnectionStore {
        WHERE id = $1 AND version = $2 RETURNING *`,
       [id, expectedVersion, now, ...columns.map(([, value]) => value)],
     )
-    return rows[0] === undefined ? null : rowToConnection(rows[0], this.#keyRing)
+    return rows[0] === undefined ? null : this.#connectionOf(rows[0])
   }
 
   /** Leaves a tombstone with the row's last version, in the same transaction as the delete. */
@@ -212,12 +350,14 @@ export class PostgresStore implements ConnectionStore {
     })
   }
 
+  /** The lease is judged by database time: `now` moves by this clock's offset to it. */
   async acquireLease(id: string, owner: string, ttlMs: number, now: number): Promise<boolean> {
+    const at = now + (await this.#databaseClock.offset())
     const rows = await this.#query(
       `UPDATE ${this.#t.connections} SET lease_owner = $2, lease_expires_at = $3
        WHERE id = $1 AND (lease_owner IS NULL OR lease_owner = $2 OR lease_expires_at <= $4)
        RETURNING id`,
-      [id, owner, now + ttlMs, now],
+      [id, owner, at + ttlMs, at],
     )
     return rows.length > 0
   }
@@ -230,7 +370,10 @@ export class PostgresStore implements ConnectionStore {
     )
   }
 
+  /** Mints are stored in database time and returned in the caller's (see acquireLease). */
   async recordMint(key: string, now: number, windowMs: number): Promise<number[]> {
+    const offset = await this.#databaseClock.offset()
+    const at = now + offset
     // One statement, one snapshot: the new row comes from `inserted`, the rest from the table.
     // SKIP LOCKED lets concurrent pruners each take different rows instead of deadlocking.
     const rows = await this.#query<{ at: string }>(
@@ -242,24 +385,27 @@ export class PostgresStore implements ConnectionStore {
        SELECT id, at FROM ${this.#t.mints} WHERE key = $1 AND at >= $3 AND at <= $2
        UNION ALL SELECT id, at FROM inserted
        ORDER BY at, id`,
-      [key, now, now - windowMs, now - Math.max(windowMs, MINT_RETENTION_MS)],
+      [key, at, at - windowMs, at - Math.max(windowMs, MINT_RETENTION_MS)],
     )
-    return rows.map((row) => Number(row.at))
+    return rows.map((row) => Number(row.at) - offset)
   }
 
   async mintsInWindow(key: string, now: number, windowMs: number): Promise<number[]> {
+    const offset = await this.#databaseClock.offset()
+    const at = now + offset
     const rows = await this.#query<{ at: string }>(
       `SELECT at FROM ${this.#t.mints} WHERE key = $1 AND at >= $2 AND at <= $3 ORDER BY at, id`,
-      [key, now - windowMs, now],
+      [key, at - windowMs, at],
     )
-    return rows.map((row) => Number(row.at))
+    return rows.map((row) => Number(row.at) - offset)
   }
 
   async forgetMint(key: string, at: number): Promise<void> {
+    const stored = at + (await this.#databaseClock.offset())
     await this.#query(
       `DELETE FROM ${this.#t.mints} WHERE id = (
          SELECT id FROM ${this.#t.mints} WHERE key = $1 AND at = $2 LIMIT 1 FOR UPDATE SKIP LOCKED)`,
-      [key, at],
+      [key, stored],
     )
   }
 
@@ -279,16 +425,22 @@ export class PostgresStore implements ConnectionStore {
     now: number,
   ): Promise<StoredClient> {
     const { clientSecretEnc, dcSecretsEnc } = clientSecretValues(client, this.#keyRing)
-    const rows = await this.#query<ClientRow>(
-      `INSERT INTO ${this.#t.clients}
-         (client_id, client_secret_enc, dc_secrets_enc, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $4)
-       ON CONFLICT (client_id) DO UPDATE SET client_secret_enc = excluded.client_secret_enc,
-         dc_secrets_enc = excluded.dc_secrets_enc, updated_at = excluded.updated_at
-       RETURNING *`,
-      [client.clientId, clientSecretEnc, dcSecretsEnc, now],
-    )
-    return rowToClient(rows[0] as ClientRow, this.#keyRing)
+    const row = await this.#withClient(async (db) => {
+      await db.query('BEGIN')
+      await this.#admitIn(db)
+      const { rows } = await db.query<ClientRow>(
+        `INSERT INTO ${this.#t.clients}
+           (client_id, client_secret_enc, dc_secrets_enc, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $4)
+         ON CONFLICT (client_id) DO UPDATE SET client_secret_enc = excluded.client_secret_enc,
+           dc_secrets_enc = excluded.dc_secrets_enc, updated_at = excluded.updated_at
+         RETURNING *`,
+        [client.clientId, clientSecretEnc, dcSecretsEnc, now],
+      )
+      await db.query('COMMIT')
+      return rows[0] as ClientRow
+    })
+    return rowToClient(row, this.#keyRing, this.#place)
   }
 
   async getClient(clientId: string): Promise<StoredClient | null> {
@@ -296,14 +448,14 @@ export class PostgresStore implements ConnectionStore {
       `SELECT * FROM ${this.#t.clients} WHERE client_id = $1`,
       [clientId],
     )
-    return rows[0] === undefined ? null : rowToClient(rows[0], this.#keyRing)
+    return rows[0] === undefined ? null : rowToClient(rows[0], this.#keyRing, this.#place)
   }
 
   async listClients(): Promise<StoredClient[]> {
     const rows = await this.#query<ClientRow>(
       `SELECT * FROM ${this.#t.clients} ORDER BY client_id COLLATE "C"`,
     )
-    return rows.map((row) => rowToClient(row, this.#keyRing))
+    return rows.map((row) => rowToClient(row, this.#keyRing, this.#place))
   }
 
   async deleteClient(clientId: string): Promise<boolean> {
@@ -319,6 +471,7 @@ export class PostgresStore implements ConnectionStore {
    * by a refresh is left alone (it is already under some key we hold) instead of overwritten.
    */
   async reencryptAll(): Promise<number> {
+    await this.#beforeWrite()
     const keyRing = this.#keyRing
     let changed = 0
     const connections = await this.#query<
@@ -378,6 +531,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const store = new PostgresStore(options)
   try {
     await store.migrate()
+    await store.checkKeyRing()
   } catch (error) {
     await store.close()
     throw error
@@ -385,22 +539,13 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   return store
 }
 
-const UNREACHABLE = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  '28P01',
-  '3D000',
-])
-
-/** Turns "cannot reach the database" into a StoreError with a remedy; null for anything else. */
-function unreachable(error: unknown): StoreError | null {
-  const code = (error as { code?: unknown } | null)?.code
-  if (typeof code !== 'string' || !UNREACHABLE.has(code)) return null
-  return new StoreError(`Cannot use the PostgreSQL database: ${(error as Error).message}`, {
-    remedy:
-      'Check that PostgreSQL is running and that ZOHO_AUTH_DB has the right host, port, database, user and password.',
-    cause: error,
-  })
+/** `connect_timeout` (seconds) from a postgres:// URL, as libpq reads it; null if absent. */
+function urlConnectTimeoutMs(connectionString: string | undefined): number | null {
+  if (connectionString === undefined) return null
+  try {
+    const seconds = Number(new URL(connectionString).searchParams.get('connect_timeout') ?? NaN)
+    return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : null
+  } catch {
+    return null
+  }
 }

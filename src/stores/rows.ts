@@ -4,6 +4,8 @@
  */
 import type { DataCenterLocation } from '../protocol/data-centers.js'
 import type { KeyRing } from './crypto.js'
+import { isStringList, isStringMap, parseJson, unreadableRow } from './row-errors.js'
+import type { RowPlace } from './row-errors.js'
 import type {
   Connection,
   ConnectionPatch,
@@ -60,17 +62,27 @@ export const CONNECTION_COLUMNS = [
 
 export type ConnectionColumn = (typeof CONNECTION_COLUMNS)[number]
 
+export type { RowPlace } from './row-errors.js'
+
 const toNumber = (value: SqlInt): number => Number(value)
 
 /** Decrypts a row into the Connection callers see. */
-export function rowToConnection(row: ConnectionRow, keyRing: KeyRing): Connection {
+export function rowToConnection(row: ConnectionRow, keyRing: KeyRing, place: RowPlace): Connection {
+  try {
+    return connectionOf(row, keyRing)
+  } catch (error) {
+    throw unreadableRow(error, place, 'connection', row.id)
+  }
+}
+
+function connectionOf(row: ConnectionRow, keyRing: KeyRing): Connection {
   return {
     id: row.id,
     clientId: row.client_id,
     dc: row.dc as DataCenterLocation,
     accountsServer: row.accounts_server,
     apiDomain: row.api_domain,
-    scopes: JSON.parse(row.scopes) as string[],
+    scopes: parseJson<string[]>(row.scopes, 'scopes', 'a JSON list of scopes', isStringList),
     zuid: row.zuid,
     email: row.email,
     refreshToken: keyRing.decrypt(row.refresh_token_enc, row.id),
@@ -135,15 +147,22 @@ export function patchColumns(
 }
 
 /** Decrypts a client row. */
-export function rowToClient(row: ClientRow, keyRing: KeyRing): StoredClient {
-  return {
-    clientId: row.client_id,
-    clientSecret: keyRing.decrypt(row.client_secret_enc, row.client_id),
-    dcSecrets: JSON.parse(keyRing.decrypt(row.dc_secrets_enc, row.client_id)) as Partial<
-      Record<DataCenterLocation, string>
-    >,
-    createdAt: toNumber(row.created_at),
-    updatedAt: toNumber(row.updated_at),
+export function rowToClient(row: ClientRow, keyRing: KeyRing, place: RowPlace): StoredClient {
+  try {
+    return {
+      clientId: row.client_id,
+      clientSecret: keyRing.decrypt(row.client_secret_enc, row.client_id),
+      dcSecrets: parseJson<Partial<Record<DataCenterLocation, string>>>(
+        keyRing.decrypt(row.dc_secrets_enc, row.client_id),
+        'dc_secrets_enc',
+        'a JSON map of per-DC secrets',
+        isStringMap,
+      ),
+      createdAt: toNumber(row.created_at),
+      updatedAt: toNumber(row.updated_at),
+    }
+  } catch (error) {
+    throw unreadableRow(error, place, 'client', row.client_id)
   }
 }
 

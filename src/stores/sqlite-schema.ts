@@ -1,12 +1,5 @@
-/**
- * The SQLite schema, as numbered migrations. Append only: a released migration never changes,
- * since databases in the field have already applied it.
- */
-export interface Migration {
-  version: number
-  name: string
-  statements: readonly string[]
-}
+/** The SQLite schema, as numbered migrations (run by migrations.ts; append only). */
+import type { Migration } from './migrations.js'
 
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   {

@@ -5,12 +5,12 @@
  *
  * @see https://www.sqlite.org/wal.html
  */
-import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs'
-import { dirname } from 'node:path'
-import Database from 'better-sqlite3'
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3'
 import type { KeyRing } from './crypto.js'
-import { ConnectionExistsError, StoreError } from './errors.js'
+import { ConnectionExistsError } from './errors.js'
+import { keyCheckSql, storedKeyIdsSql, wrongKeyError } from './key-check.js'
+import { MINT_RETENTION_MS } from './migrations.js'
+import { quotableId, shellQuoted } from './row-errors.js'
 import {
   CONNECTION_COLUMNS,
   clientSecretValues,
@@ -20,9 +20,9 @@ import {
   rowToClient,
   rowToConnection,
 } from './rows.js'
-import type { ClientRow, ConnectionRow } from './rows.js'
-import { SQLITE_MIGRATIONS } from './sqlite-schema.js'
-import type { Migration } from './sqlite-schema.js'
+import type { ClientRow, ConnectionRow, RowPlace } from './rows.js'
+import { sqliteFailure } from './sqlite-errors.js'
+import { migrateSqlite, openDatabase } from './sqlite-file.js'
 import type {
   Connection,
   ConnectionPatch,
@@ -43,22 +43,7 @@ export interface SqliteStoreOptions {
   pollIntervalMs?: number
 }
 
-// Mint rows older than this go whatever window a caller asks about.
-const MINT_RETENTION_MS = 24 * 60 * 60 * 1000
-
-/** Creates the file ourselves so it is 0600 from its first byte; returns whether we created it. */
-function createPrivateFile(path: string): boolean {
-  if (path === ':memory:' || path === '') return false
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
-  try {
-    closeSync(openSync(path, 'wx', 0o600))
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
-    throw error
-  }
-  chmodSync(path, 0o600)
-  return true
-}
+type GuardedStatement = Pick<Statement, 'get' | 'all' | 'run'>
 
 /** A ConnectionStore in one SQLite file. */
 export class SqliteStore implements ConnectionStore {
@@ -66,80 +51,127 @@ export class SqliteStore implements ConnectionStore {
   readonly #db: SqliteDatabase
   readonly #keyRing: KeyRing
   readonly #pollIntervalMs: number
-  readonly #statements = new Map<string, Statement>()
+  readonly #statements = new Map<string, GuardedStatement>()
+  readonly #place: RowPlace
   #closed = false
+  /** Whether this handle's key ring passed the check before a write (see key-check.ts). */
+  #keyRingAdmitted = false
 
   constructor(options: SqliteStoreOptions) {
-    this.path = options.path
+    const { path } = options
+    this.path = path
     this.#keyRing = options.keyRing
     this.#pollIntervalMs = options.pollIntervalMs ?? 25
-    const created = createPrivateFile(options.path)
-    try {
-      this.#db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5000 })
-    } catch (cause) {
-      throw new StoreError(`Cannot open the SQLite database ${options.path}`, {
-        remedy: 'Check that the path is a writable file (or set ZOHO_AUTH_DB to another path).',
-        cause,
-      })
+    this.#place = {
+      name: path,
+      deleteCommand: (table, key, id) =>
+        quotableId(id)
+          ? `sqlite3 ${shellQuoted(path)} "DELETE FROM ${table} WHERE ${key} = '${id}'"`
+          : null,
     }
-    this.#db.pragma('journal_mode = WAL')
-    // NORMAL in WAL mode is durable against application crashes; only a power cut may lose the
-    // last commits, and a lost token write only means one more refresh.
-    this.#db.pragma('synchronous = NORMAL')
-    if (created) {
-      // SQLite gives -wal/-shm the main file's mode already; this covers files left over.
-      for (const suffix of ['-wal', '-shm']) {
-        try {
-          chmodSync(`${options.path}${suffix}`, 0o600)
-        } catch {
-          // not there yet: SQLite will create it with the main file's mode
-        }
-      }
+    this.#db = this.#run(() => openDatabase(path, options.busyTimeoutMs ?? 5000))
+  }
+
+  /** Runs `work` on the database, turning what SQLite or the disk refuses into a StoreError. */
+  #run<T>(work: () => T): T {
+    try {
+      return work()
+    } catch (error) {
+      throw sqliteFailure(error, this.path) ?? error
     }
   }
 
-  #sql(text: string): Statement {
+  /** A prepared statement whose failures come out as StoreErrors (see #run). */
+  #sql(text: string): GuardedStatement {
     let statement = this.#statements.get(text)
     if (statement === undefined) {
-      statement = this.#db.prepare(text)
+      const prepared = this.#run(() => this.#db.prepare(text))
+      statement = {
+        get: (...values) => this.#run(() => prepared.get(...values)),
+        all: (...values) => this.#run(() => prepared.all(...values)),
+        run: (...values) => this.#run(() => prepared.run(...values)),
+      }
       this.#statements.set(text, statement)
     }
     return statement
   }
 
   async migrate(): Promise<void> {
-    applyMigrations(this.#db, SQLITE_MIGRATIONS)
+    await migrateSqlite(this.#db, (work) => this.#run(work))
+  }
+
+  /**
+   * Throws EncryptionKeyError `wrong_key` if the key ring holds none of the keys the stored data
+   * is under. `openSqliteStore` runs it; every handle runs it again before its first write.
+   */
+  async checkKeyRing(): Promise<void> {
+    this.#checkKeyRing()
+  }
+
+  #checkKeyRing(): void {
+    const ids = this.#keyRing.keyIds
+    const found = this.#sql(keyCheckSql('', ids.map(() => '?').join(', '))).get(...ids) as {
+      held: number
+      stored: number
+    }
+    if (found.held === 1 || found.stored === 0) return
+    const stored = this.#sql(storedKeyIdsSql('')).all() as Array<{ key_id: string }>
+    throw wrongKeyError(
+      this.#keyRing,
+      stored.map((row) => row.key_id),
+    )
+  }
+
+  /**
+   * The check before a handle's first write. Called inside the IMMEDIATE transaction of a write
+   * that may be the database's first (create, saveClient), so two processes with different keys
+   * writing first to an empty file take turns, and the second finds the first one's key.
+   */
+  #beforeWrite(): void {
+    if (this.#keyRingAdmitted) return
+    this.#checkKeyRing()
+    this.#keyRingAdmitted = true
   }
 
   async get(id: string): Promise<Connection | null> {
     const row = this.#sql('SELECT * FROM connections WHERE id = ?').get(id) as
       ConnectionRow | undefined
-    return row === undefined ? null : rowToConnection(row, this.#keyRing)
+    return row === undefined ? null : rowToConnection(row, this.#keyRing, this.#place)
   }
 
   async list(): Promise<Connection[]> {
     const rows = this.#sql('SELECT * FROM connections ORDER BY id').all() as ConnectionRow[]
-    return rows.map((row) => rowToConnection(row, this.#keyRing))
+    return rows.map((row) => rowToConnection(row, this.#keyRing, this.#place))
+  }
+
+  async listIds(): Promise<string[]> {
+    const rows = this.#sql('SELECT id FROM connections ORDER BY id').all() as Array<{
+      id: string
+    }>
+    return rows.map((row) => row.id)
   }
 
   /** Continues from the id's tombstone, if it had one, and removes it in the same transaction. */
   async create(connection: NewConnection, now: number): Promise<Connection> {
     const columns = [...CONNECTION_COLUMNS, 'version', 'created_at', 'updated_at']
     const values = newConnectionValues(connection, this.#keyRing)
-    const row = this.#db
-      .transaction((): ConnectionRow | undefined => {
-        const inserted = this.#sql(
-          `INSERT INTO connections (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
+    const row = this.#run(() =>
+      this.#db
+        .transaction((): ConnectionRow | undefined => {
+          this.#beforeWrite()
+          const inserted = this.#sql(
+            `INSERT INTO connections (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
            ON CONFLICT (id) DO NOTHING RETURNING *`,
-        ).get(...values, this.#nextVersion(connection.id), now, now) as ConnectionRow | undefined
-        if (inserted !== undefined) {
-          this.#sql('DELETE FROM deleted_connections WHERE id = ?').run(connection.id)
-        }
-        return inserted
-      })
-      .immediate()
+          ).get(...values, this.#nextVersion(connection.id), now, now) as ConnectionRow | undefined
+          if (inserted !== undefined) {
+            this.#sql('DELETE FROM deleted_connections WHERE id = ?').run(connection.id)
+          }
+          return inserted
+        })
+        .immediate(),
+    )
     if (row === undefined) throw new ConnectionExistsError(connection.id)
-    return rowToConnection(row, this.#keyRing)
+    return rowToConnection(row, this.#keyRing, this.#place)
   }
 
   #nextVersion(id: string): number {
@@ -154,6 +186,7 @@ export class SqliteStore implements ConnectionStore {
     expectedVersion: number,
     now: number,
   ): Promise<Connection | null> {
+    this.#beforeWrite()
     const columns = patchColumns(id, patch, this.#keyRing)
     const sets = [...columns.map(([column]) => `${column} = ?`), 'version = version + 1']
     const row = this.#sql(
@@ -161,23 +194,26 @@ export class SqliteStore implements ConnectionStore {
        WHERE id = ? AND version = ? RETURNING *`,
     ).get(...columns.map(([, value]) => value), now, id, expectedVersion) as
       ConnectionRow | undefined
-    return row === undefined ? null : rowToConnection(row, this.#keyRing)
+    return row === undefined ? null : rowToConnection(row, this.#keyRing, this.#place)
   }
 
   /** Leaves a tombstone with the row's last version, in the same transaction as the delete. */
   async delete(id: string): Promise<boolean> {
-    return this.#db
-      .transaction((): boolean => {
-        const gone = this.#sql('DELETE FROM connections WHERE id = ? RETURNING version').get(id) as
-          { version: number } | undefined
-        if (gone === undefined) return false
-        this.#sql(
-          `INSERT INTO deleted_connections (id, version) VALUES (?, ?)
+    return this.#run(() =>
+      this.#db
+        .transaction((): boolean => {
+          const gone = this.#sql('DELETE FROM connections WHERE id = ? RETURNING version').get(
+            id,
+          ) as { version: number } | undefined
+          if (gone === undefined) return false
+          this.#sql(
+            `INSERT INTO deleted_connections (id, version) VALUES (?, ?)
            ON CONFLICT (id) DO UPDATE SET version = max(version, excluded.version)`,
-        ).run(id, gone.version)
-        return true
-      })
-      .immediate()
+          ).run(id, gone.version)
+          return true
+        })
+        .immediate(),
+    )
   }
 
   async acquireLease(id: string, owner: string, ttlMs: number, now: number): Promise<boolean> {
@@ -196,17 +232,19 @@ export class SqliteStore implements ConnectionStore {
   }
 
   async recordMint(key: string, now: number, windowMs: number): Promise<number[]> {
-    return this.#db
-      .transaction((): number[] => {
-        this.#sql('DELETE FROM mints WHERE (key = ? AND at < ?) OR at < ?').run(
-          key,
-          now - windowMs,
-          now - Math.max(windowMs, MINT_RETENTION_MS),
-        )
-        this.#sql('INSERT INTO mints (key, at) VALUES (?, ?)').run(key, now)
-        return this.#mints(key, now, windowMs)
-      })
-      .immediate()
+    return this.#run(() =>
+      this.#db
+        .transaction((): number[] => {
+          this.#sql('DELETE FROM mints WHERE (key = ? AND at < ?) OR at < ?').run(
+            key,
+            now - windowMs,
+            now - Math.max(windowMs, MINT_RETENTION_MS),
+          )
+          this.#sql('INSERT INTO mints (key, at) VALUES (?, ?)').run(key, now)
+          return this.#mints(key, now, windowMs)
+        })
+        .immediate(),
+    )
   }
 
   async mintsInWindow(key: string, now: number, windowMs: number): Promise<number[]> {
@@ -249,25 +287,32 @@ export class SqliteStore implements ConnectionStore {
     now: number,
   ): Promise<StoredClient> {
     const { clientSecretEnc, dcSecretsEnc } = clientSecretValues(client, this.#keyRing)
-    const row = this.#sql(
-      `INSERT INTO clients (client_id, client_secret_enc, dc_secrets_enc, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (client_id) DO UPDATE SET client_secret_enc = excluded.client_secret_enc,
-         dc_secrets_enc = excluded.dc_secrets_enc, updated_at = excluded.updated_at
-       RETURNING *`,
-    ).get(client.clientId, clientSecretEnc, dcSecretsEnc, now, now) as ClientRow
-    return rowToClient(row, this.#keyRing)
+    const row = this.#run(() =>
+      this.#db
+        .transaction((): ClientRow => {
+          this.#beforeWrite()
+          return this.#sql(
+            `INSERT INTO clients (client_id, client_secret_enc, dc_secrets_enc, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (client_id) DO UPDATE SET client_secret_enc = excluded.client_secret_enc,
+               dc_secrets_enc = excluded.dc_secrets_enc, updated_at = excluded.updated_at
+             RETURNING *`,
+          ).get(client.clientId, clientSecretEnc, dcSecretsEnc, now, now) as ClientRow
+        })
+        .immediate(),
+    )
+    return rowToClient(row, this.#keyRing, this.#place)
   }
 
   async getClient(clientId: string): Promise<StoredClient | null> {
     const row = this.#sql('SELECT * FROM clients WHERE client_id = ?').get(clientId) as
       ClientRow | undefined
-    return row === undefined ? null : rowToClient(row, this.#keyRing)
+    return row === undefined ? null : rowToClient(row, this.#keyRing, this.#place)
   }
 
   async listClients(): Promise<StoredClient[]> {
     const rows = this.#sql('SELECT * FROM clients ORDER BY client_id').all() as ClientRow[]
-    return rows.map((row) => rowToClient(row, this.#keyRing))
+    return rows.map((row) => rowToClient(row, this.#keyRing, this.#place))
   }
 
   async deleteClient(clientId: string): Promise<boolean> {
@@ -276,39 +321,42 @@ export class SqliteStore implements ConnectionStore {
 
   async reencryptAll(): Promise<number> {
     const keyRing = this.#keyRing
-    return this.#db
-      .transaction((): number => {
-        let changedRows = 0
-        const connections = this.#sql(
-          'SELECT id, refresh_token_enc, access_token_enc FROM connections',
-        ).all() as Array<Pick<ConnectionRow, 'id' | 'refresh_token_enc' | 'access_token_enc'>>
-        for (const row of connections) {
-          const refresh = reencrypted(row.refresh_token_enc, row.id, keyRing)
-          const access =
-            row.access_token_enc === null
-              ? null
-              : reencrypted(row.access_token_enc, row.id, keyRing)
-          if (refresh === null && access === null) continue
-          this.#sql(
-            'UPDATE connections SET refresh_token_enc = ?, access_token_enc = ? WHERE id = ?',
-          ).run(refresh ?? row.refresh_token_enc, access ?? row.access_token_enc, row.id)
-          changedRows++
-        }
-        const clients = this.#sql(
-          'SELECT client_id, client_secret_enc, dc_secrets_enc FROM clients',
-        ).all() as Array<Pick<ClientRow, 'client_id' | 'client_secret_enc' | 'dc_secrets_enc'>>
-        for (const row of clients) {
-          const secret = reencrypted(row.client_secret_enc, row.client_id, keyRing)
-          const dcSecrets = reencrypted(row.dc_secrets_enc, row.client_id, keyRing)
-          if (secret === null && dcSecrets === null) continue
-          this.#sql(
-            'UPDATE clients SET client_secret_enc = ?, dc_secrets_enc = ? WHERE client_id = ?',
-          ).run(secret ?? row.client_secret_enc, dcSecrets ?? row.dc_secrets_enc, row.client_id)
-          changedRows++
-        }
-        return changedRows
-      })
-      .immediate()
+    return this.#run(() =>
+      this.#db
+        .transaction((): number => {
+          this.#beforeWrite()
+          let changedRows = 0
+          const connections = this.#sql(
+            'SELECT id, refresh_token_enc, access_token_enc FROM connections',
+          ).all() as Array<Pick<ConnectionRow, 'id' | 'refresh_token_enc' | 'access_token_enc'>>
+          for (const row of connections) {
+            const refresh = reencrypted(row.refresh_token_enc, row.id, keyRing)
+            const access =
+              row.access_token_enc === null
+                ? null
+                : reencrypted(row.access_token_enc, row.id, keyRing)
+            if (refresh === null && access === null) continue
+            this.#sql(
+              'UPDATE connections SET refresh_token_enc = ?, access_token_enc = ? WHERE id = ?',
+            ).run(refresh ?? row.refresh_token_enc, access ?? row.access_token_enc, row.id)
+            changedRows++
+          }
+          const clients = this.#sql(
+            'SELECT client_id, client_secret_enc, dc_secrets_enc FROM clients',
+          ).all() as Array<Pick<ClientRow, 'client_id' | 'client_secret_enc' | 'dc_secrets_enc'>>
+          for (const row of clients) {
+            const secret = reencrypted(row.client_secret_enc, row.client_id, keyRing)
+            const dcSecrets = reencrypted(row.dc_secrets_enc, row.client_id, keyRing)
+            if (secret === null && dcSecrets === null) continue
+            this.#sql(
+              'UPDATE clients SET client_secret_enc = ?, dc_secrets_enc = ? WHERE client_id = ?',
+            ).run(secret ?? row.client_secret_enc, dcSecrets ?? row.dc_secrets_enc, row.client_id)
+            changedRows++
+          }
+          return changedRows
+        })
+        .immediate(),
+    )
   }
 
   async close(): Promise<void> {
@@ -323,6 +371,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
   const store = new SqliteStore(options)
   try {
     await store.migrate()
+    await store.checkKeyRing()
   } catch (error) {
     await store.close()
     throw error
@@ -338,35 +387,4 @@ function changed(
   if (before.version !== after.version) return true
   // A lease let go (or taken over) may mean its holder gave up without writing.
   return before.lease_owner !== null && before.lease_owner !== after.lease_owner
-}
-
-/**
- * Applies pending migrations in one IMMEDIATE transaction: the first process to start takes the
- * write lock, the others wait for it (busy timeout) and then find nothing left to do.
- */
-function applyMigrations(db: SqliteDatabase, migrations: readonly Migration[]): void {
-  db.transaction(() => {
-    db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-      version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`)
-    const applied = db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as {
-      v: number | null
-    }
-    const current = applied.v ?? 0
-    const latest = migrations.at(-1)?.version ?? 0
-    if (current > latest) {
-      throw new StoreError(
-        `The database schema is at version ${current}, newer than this zoho-auth knows (${latest})`,
-        { remedy: 'Upgrade zoho-auth to the version that last wrote this database.' },
-      )
-    }
-    for (const migration of migrations) {
-      if (migration.version <= current) continue
-      for (const statement of migration.statements) db.exec(statement)
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
-        migration.version,
-        migration.name,
-        Date.now(),
-      )
-    }
-  }).immediate()
 }

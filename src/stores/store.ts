@@ -66,6 +66,11 @@ export interface ConnectionStore {
   get(id: string): Promise<Connection | null>
   list(): Promise<Connection[]>
   /**
+   * The id of every connection, in `list` order, without reading a secret: finding one
+   * connection by name must not depend on being able to decrypt all the others.
+   */
+  listIds(): Promise<string[]>
+  /**
    * Inserts a new connection; throws `ConnectionExistsError` if the id is taken. A new id starts
    * at version 1; an id that was deleted starts one past its last version (see `delete`).
    */

@@ -79,6 +79,7 @@ Options:
   --port P   port to listen on (default: $PORT, else ${DEFAULT_PORT}; 0 picks a free one)
   --host H   address to bind (default: 127.0.0.1)
   --seed N   seed every id and token, for repeatable demo data`,
+  stopsOnSignal: true,
   async run(ctx) {
     const { port, host, seed } = parse(ctx)
     const running = await startEmulator({
