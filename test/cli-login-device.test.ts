@@ -127,7 +127,7 @@ describe('zoho-auth login --device', () => {
     await login.userCode()
     login.interrupt()
     const run = await login.done
-    expect(run.code).toBe(1)
+    expect(run.code).toBe(130)
     expect(run.stderr).toContain('zoho-auth: Login cancelled; nothing was stored')
   })
 })

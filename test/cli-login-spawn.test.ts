@@ -83,14 +83,14 @@ describe('zoho-auth login / exchange --file (spawned)', () => {
     expect(token.stdout).toMatch(/^1000\.[0-9a-f]{32}\.[0-9a-f]{32}\n$/)
   }, 30_000)
 
-  it('zoho-auth login: SIGINT while waiting exits 1, stores nothing and frees the port', async () => {
+  it('zoho-auth login: SIGINT while waiting exits 130, stores nothing and frees the port', async () => {
     const { env, port } = await serverLoginEnv()
     const login = loginSpawned(['login'], env)
     await login.authorizeURL()
     await login.stderr.match(/Waiting for the sign-in/, 'waiting line')
     login.interrupt()
     const result = await login.done
-    expect(result.code).toBe(1)
+    expect(result.code).toBe(130)
     expect(result.stderr).toContain('zoho-auth: Login cancelled; nothing was stored')
     expect(await portClosed(port)).toBe(true)
     expect((await run(['connections', 'list', '--json'], env)).stdout.trim()).toBe('[]')

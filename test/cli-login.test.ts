@@ -257,7 +257,7 @@ describe('zoho-auth login (browser flow)', () => {
     expect(await portClosed(port)).toBe(false)
     login.interrupt()
     const run = await login.done
-    expect(run.code).toBe(1)
+    expect(run.code).toBe(130)
     expect(run.stderr).toContain('zoho-auth: Login cancelled; nothing was stored')
     expect(await portClosed(port)).toBe(true)
   })

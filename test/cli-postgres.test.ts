@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { KeyRing } from '../src/stores/crypto.js'
-import { runCommand } from './support/cli.js'
+import { runCommand, withoutEmulatorNotice } from './support/cli.js'
 import { rawQuery, requirePostgres, TEST_DATABASE_URL } from './fixtures/postgres.js'
 import { startSilentPostgres, type SilentPostgres } from './fixtures/silent-postgres.js'
 import { spawnBin } from './support/bin.js'
@@ -105,7 +105,10 @@ describe.skipIf(!postgres)('zoho-auth on PostgreSQL with the wrong encryption ke
       ])
       expect(written).toEqual([])
       const token = await cli(['token', '--connection', id], env)
-      expect(token).toMatchObject({ code: 0, stderr: '' })
+      expect({ ...token, stderr: withoutEmulatorNotice(token.stderr) }).toMatchObject({
+        code: 0,
+        stderr: '',
+      })
     } finally {
       await rawQuery('DELETE FROM zoho_auth.connections WHERE id IN ($1, $2)', [id, `${id}-b`])
     }
@@ -123,7 +126,7 @@ describe.skipIf(!postgres)('zoho-auth on PostgreSQL as a role that does not exis
     })
     expect(result.code).toBe(1)
     const at = `${url.hostname}:${url.port || '5432'}`
-    expect(result.stderr).toBe(
+    expect(withoutEmulatorNotice(result.stderr)).toBe(
       `zoho-auth: PostgreSQL at ${at} refused the login of role "zat_cli_no_role": role "zat_cli_no_role" does not exist\n` +
         `  → Create the role (\`psql -c 'CREATE ROLE "zat_cli_no_role" LOGIN'\` as a superuser), or put an existing role in ZOHO_AUTH_DB (postgres://USER:PASSWORD@${at}${url.pathname}).\n`,
     )
@@ -149,7 +152,7 @@ describe('zoho-auth on a PostgreSQL server that never answers', () => {
     const result = await within(10_000, cli(['token'], env))
     expect(result.code).toBe(1)
     expect(result.stdout).toBe('')
-    expect(result.stderr).toBe(
+    expect(withoutEmulatorNotice(result.stderr)).toBe(
       `zoho-auth: PostgreSQL at 127.0.0.1:${silent.port} did not complete the connection within 1 s\n` +
         `  → Check that 127.0.0.1:${silent.port} is a PostgreSQL server that is up and reachable (not another service, not a firewall dropping packets) and that ZOHO_AUTH_DB names it; on a slow network raise connect_timeout (seconds) in the URL.\n`,
     )

@@ -13,7 +13,7 @@ import { loadOrCreateKeyFile } from '../src/stores/key-file.js'
 import { openSqliteStore } from '../src/stores/sqlite.js'
 import { newConnection } from './store-contract.js'
 import { spawnBin, type BinRun } from './support/bin.js'
-import { runCommand } from './support/cli.js'
+import { runCommand, withoutEmulatorNotice } from './support/cli.js'
 import { startTestEmulator, type TestClient, type TestEmulator } from './support/emulator.js'
 import { within } from './support/within.js'
 
@@ -82,14 +82,17 @@ describe('zoho-auth with the wrong encryption key', () => {
     )
     expect(refused.code).toBe(1)
     expect(refused.stdout).toBe('')
-    expect(refused.stderr).toBe(
+    expect(withoutEmulatorNotice(refused.stderr)).toBe(
       `zoho-auth: ZOHO_AUTH_ENCRYPTION_KEY is not the key this database is encrypted with: its data is under key id ${KEY_ID}, the key ring has ${OTHER_KEY_ID}\n` +
         `  → Set ZOHO_AUTH_ENCRYPTION_KEY to the key with id ${KEY_ID} (nothing was written with this one). To move to a new key, list it first and the old one after it (NEW,OLD), then drop the old one once everything is re-encrypted.\n`,
     )
     expect(keyIdsInFile(env.ZOHO_AUTH_DB)).toEqual([KEY_ID])
 
     const token = await runCommand(['token'], env)
-    expect(token).toMatchObject({ code: 0, stderr: '' })
+    expect({ ...token, stderr: withoutEmulatorNotice(token.stderr) }).toMatchObject({
+      code: 0,
+      stderr: '',
+    })
     expect(token.stdout).toMatch(/^1000\.[0-9a-f]{32}\.[0-9a-f]{32}\n$/)
   })
 
@@ -105,7 +108,10 @@ describe('zoho-auth with the wrong encryption key', () => {
     await store.close()
 
     const token = await runCommand(['token'], env)
-    expect(token).toMatchObject({ code: 0, stderr: '' })
+    expect({ ...token, stderr: withoutEmulatorNotice(token.stderr) }).toMatchObject({
+      code: 0,
+      stderr: '',
+    })
     expect(token.stdout).toMatch(/^1000\.[0-9a-f]{32}\.[0-9a-f]{32}\n$/)
   })
 })
@@ -135,7 +141,7 @@ describe('zoho-auth with a damaged or unusable SQLite file', () => {
     )
     const result = await runCommand(['token'], env)
     expect(result.code).toBe(1)
-    expect(result.stderr).toBe(
+    expect(withoutEmulatorNotice(result.stderr)).toBe(
       `zoho-auth: ${env.ZOHO_AUTH_DB} is not a SQLite database (it is damaged, truncated, or another kind of file)\n` +
         `  → Restore it from a backup, or move it aside (mv '${env.ZOHO_AUTH_DB}' '${env.ZOHO_AUTH_DB}.broken') and run the command again to start an empty one; its connections are then granted again with \`zoho-auth exchange --code CODE\`.\n`,
     )
@@ -159,7 +165,7 @@ describe('zoho-auth with a damaged or unusable SQLite file', () => {
     mkdirSync(env.ZOHO_AUTH_DB)
     const result = await runCommand(['token'], env)
     expect(result.code).toBe(1)
-    expect(result.stderr).toBe(
+    expect(withoutEmulatorNotice(result.stderr)).toBe(
       `zoho-auth: The database path ${env.ZOHO_AUTH_DB} is a directory, not a SQLite file\n` +
         `  → Set ZOHO_AUTH_DB to a file path (it is created if missing), or move the directory away.\n`,
     )
@@ -171,7 +177,7 @@ describe('zoho-auth with a damaged or unusable SQLite file', () => {
     mkdirSync(keyFile, { recursive: true })
     const result = await runCommand(['token'], env)
     expect(result.code).toBe(1)
-    expect(result.stderr).toBe(
+    expect(withoutEmulatorNotice(result.stderr)).toBe(
       `zoho-auth: The key file ${keyFile} is a directory, not a key\n` +
         `  → Move the directory away (a new key is then generated, which cannot read tokens stored with an old one), or set ZOHO_AUTH_ENCRYPTION_KEY.\n`,
     )
@@ -187,7 +193,7 @@ describe('zoho-auth with a stored row it did not write', () => {
     )
     const result = await runCommand(['token'], env)
     expect(result.code).toBe(1)
-    expect(result.stderr).toBe(
+    expect(withoutEmulatorNotice(result.stderr)).toBe(
       `zoho-auth: Connection "default" in ${env.ZOHO_AUTH_DB} has a scopes column that is not a JSON list of scopes; zoho-auth never writes that, so the row was changed by something else\n` +
         `  → Restore the row from a backup, or delete it (\`sqlite3 '${env.ZOHO_AUTH_DB}' "DELETE FROM connections WHERE id = 'default'"\`) and grant access again (\`zoho-auth exchange --code CODE --connection default\`).\n`,
     )
@@ -240,7 +246,7 @@ describe.skipIf(!asRoot)('zoho-auth run by a user the files refuse (as nobody)',
     loadOrCreateKeyFile(keyFile)
     const run = await runAsNobody(['token'], { HOME: home, ZOHO_AUTH_DB: join(home, 'tokens.db') })
     expect(await run.exited).toEqual({ code: 1, signal: null })
-    expect(run.stderr).toBe(
+    expect(withoutEmulatorNotice(run.stderr)).toBe(
       `zoho-auth: Cannot read the key file ${keyFile}: permission denied\n` +
         `  → Run as the user that owns it (\`ls -l '${keyFile}'\` shows who), or give that user alone access to it (chown, then chmod 600), or set ZOHO_AUTH_ENCRYPTION_KEY.\n`,
     )
@@ -253,7 +259,7 @@ describe.skipIf(!asRoot)('zoho-auth run by a user the files refuse (as nobody)',
     await store.close()
     const run = await runAsNobody(['token'], env)
     expect(await run.exited).toEqual({ code: 1, signal: null })
-    expect(run.stderr).toBe(
+    expect(withoutEmulatorNotice(run.stderr)).toBe(
       `zoho-auth: Permission denied on the SQLite database ${env.ZOHO_AUTH_DB}\n` +
         `  → Run as the user that owns it (\`ls -ld '${env.ZOHO_AUTH_DB}'\` shows who), or give this user read and write access to the file and its directory, or set ZOHO_AUTH_DB to a path of its own.\n`,
     )

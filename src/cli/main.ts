@@ -68,7 +68,12 @@ export async function runCli(
     const running = command.run({ ...context, argv: rest })
     return await (command.stopsOnSignal === true ? running : untilInterrupted(running, context))
   } catch (error) {
-    return reportError(error, command.usage, context)
+    const code = reportError(error, command.usage, context)
+    // A command that stops by itself on Ctrl-C (and says what it left behind) still exits as a
+    // stopped process does, so shells and scripts see the interruption.
+    return context.signal.aborted && code === EXIT_FAILURE
+      ? signalExitCode(context.signal.reason)
+      : code
   }
 }
 

@@ -23,3 +23,11 @@ export async function runCommand(
   })
   return { code, stdout, stderr }
 }
+
+/**
+ * stderr less emulator mode's one-line warning, which every command against the emulator prints
+ * (test/cli-config.test.ts checks the warning itself); what is left is what the test is about.
+ */
+export function withoutEmulatorNotice(stderr: string): string {
+  return stderr.replace(/^zoho-auth: warning: emulator mode: [^\n]*\n/m, '')
+}

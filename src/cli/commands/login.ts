@@ -19,6 +19,8 @@ function timeoutMs(value: string | undefined): number {
 /** `zoho-auth login`: sign in to Zoho in a browser (or with a device code) and store the grant. */
 export const loginCommand: Command = {
   name: 'login',
+  // The login closes its listener and says "nothing was stored" on Ctrl-C itself.
+  stopsOnSignal: true,
   summary: 'sign in to Zoho in a browser (or --device) and store the connection',
   usage: `Usage: zoho-auth login [--connection NAME] [--dc DC] [--scopes S] [--no-browser] [--device]
 
