@@ -10,7 +10,8 @@ import {
   ERR_CONNECTION_REVOKED,
   ERR_NEEDS_REAUTH,
 } from '../tokens/errors.js'
-import { EXIT_FAILURE, EXIT_USAGE, UsageError, type CommandContext } from './command.js'
+import { apiRemedyInCli } from './api-remedies.js'
+import { EXIT_FAILURE, EXIT_USAGE, UsageError, type CommandContext, type Input } from './command.js'
 import { commands } from './commands/index.js'
 
 export function packageVersion(): string {
@@ -41,6 +42,15 @@ function helpText(): string {
   ].join('\n')
 }
 
+/**
+ * The executable hands over no stdin (yet); commands get the process's own, touched only when
+ * read, so `token` does not pay for opening it.
+ */
+const processStdin: Input = {
+  fd: 0,
+  [Symbol.asyncIterator]: () => process.stdin[Symbol.asyncIterator](),
+}
+
 /** Runs the CLI with `argv` (without `node` and the script) and resolves to the exit code. */
 export async function runCli(
   argv: string[],
@@ -55,17 +65,20 @@ export async function runCli(
     context.stdout.write(`${packageVersion()}\n`)
     return 0
   }
-  const command = commands.find((c) => c.name === name)
-  if (!command) {
+  const entry = commands.find((c) => c.name === name)
+  if (!entry) {
     context.stderr.write(`zoho-auth: unknown command "${name}"\n\n${helpText()}`)
     return EXIT_USAGE
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
+  const command = await entry.load()
+  // After `--` the words are another program's (`exec -- tool --help`).
+  const own = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest
+  if (own.includes('--help') || own.includes('-h')) {
     context.stdout.write(command.usage.endsWith('\n') ? command.usage : `${command.usage}\n`)
     return 0
   }
   try {
-    return await command.run({ ...context, argv: rest })
+    return await command.run({ ...context, stdin: context.stdin ?? processStdin, argv: rest })
   } catch (error) {
     return reportError(error, command.usage, context)
   }
@@ -84,7 +97,7 @@ function remedyInCli(error: ZohoAuthError): string {
     case ERR_CONNECTION_REVOKED:
       return `Mint a new code and run \`zoho-auth exchange --code CODE --connection ${id} --replace\` (or import a new refresh token with --replace).`
     default:
-      return error.remedy
+      return apiRemedyInCli(error) ?? error.remedy
   }
 }
 
@@ -94,7 +107,12 @@ function reportError(error: unknown, usage: string, context: Omit<CommandContext
     return EXIT_USAGE
   }
   if (error instanceof ZohoAuthError) {
-    context.stderr.write(`zoho-auth: ${error.message}\n  → ${remedyInCli(error)}\n`)
+    // Zoho's details name the field or parameter it refused (api_name, param_name).
+    const details =
+      'details' in error && error.details !== undefined
+        ? `  details: ${redact(JSON.stringify(error.details))}\n`
+        : ''
+    context.stderr.write(`zoho-auth: ${error.message}\n${details}  → ${remedyInCli(error)}\n`)
     return EXIT_FAILURE
   }
   const message = error instanceof Error ? error.message : String(error)
