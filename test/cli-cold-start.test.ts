@@ -50,6 +50,8 @@ describe('zoho-auth cold start (spawned, modules logged)', () => {
         'dist/cli/commands/index.js',
       ])
       expect(files.filter((f) => /node_modules|emulator|api\/client|login/.test(f))).toEqual([])
+      // Error classes and remedies load only when a command fails.
+      expect(files.filter((f) => /errors|remedies/.test(f))).toEqual([])
     }
   })
 

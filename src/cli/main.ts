@@ -2,16 +2,7 @@
  * `zoho-auth <command> …`: finds the command, runs it, turns errors into messages and exit codes.
  */
 import { readFileSync } from 'node:fs'
-import { ZohoAuthError } from '../protocol/errors.js'
-import { redact } from '../protocol/redact.js'
-import { ERR_CONNECTION_EXISTS } from '../stores/errors.js'
-import {
-  ERR_CONNECTION_NOT_FOUND,
-  ERR_CONNECTION_REVOKED,
-  ERR_NEEDS_REAUTH,
-} from '../tokens/errors.js'
-import { apiRemedyInCli } from './api-remedies.js'
-import { EXIT_FAILURE, EXIT_USAGE, UsageError, type CommandContext, type Input } from './command.js'
+import { EXIT_USAGE, type CommandContext, type Input } from './command.js'
 import { commands } from './commands/index.js'
 
 export function packageVersion(): string {
@@ -80,42 +71,9 @@ export async function runCli(
   try {
     return await command.run({ ...context, stdin: context.stdin ?? processStdin, argv: rest })
   } catch (error) {
+    // Loaded on failure only: every error class and remedy is start-up cost `--version` and a
+    // working `$(zoho-auth token)` never need.
+    const { reportError } = await import('./report-error.js')
     return reportError(error, command.usage, context)
   }
-}
-
-/** The library's remedies speak of APIs; at a shell, name the command that does it. */
-function remedyInCli(error: ZohoAuthError): string {
-  const id =
-    'connectionId' in error && typeof error.connectionId === 'string' ? error.connectionId : 'NAME'
-  switch (error.code) {
-    case ERR_CONNECTION_NOT_FOUND:
-      return 'Run `zoho-auth connections list` to see the names, or create one with `zoho-auth exchange --code CODE` or `zoho-auth import`.'
-    case ERR_CONNECTION_EXISTS:
-      return 'Pass --replace to overwrite it, or choose another name with --connection NAME.'
-    case ERR_NEEDS_REAUTH:
-    case ERR_CONNECTION_REVOKED:
-      return `Mint a new code and run \`zoho-auth exchange --code CODE --connection ${id} --replace\` (or import a new refresh token with --replace).`
-    default:
-      return apiRemedyInCli(error) ?? error.remedy
-  }
-}
-
-function reportError(error: unknown, usage: string, context: Omit<CommandContext, 'argv'>): number {
-  if (error instanceof UsageError) {
-    context.stderr.write(`zoho-auth: ${error.message}\n\n${usage}\n`)
-    return EXIT_USAGE
-  }
-  if (error instanceof ZohoAuthError) {
-    // Zoho's details name the field or parameter it refused (api_name, param_name).
-    const details =
-      'details' in error && error.details !== undefined
-        ? `  details: ${redact(JSON.stringify(error.details))}\n`
-        : ''
-    context.stderr.write(`zoho-auth: ${error.message}\n${details}  → ${remedyInCli(error)}\n`)
-    return EXIT_FAILURE
-  }
-  const message = error instanceof Error ? error.message : String(error)
-  context.stderr.write(`zoho-auth: ${redact(message)}\n`)
-  return EXIT_FAILURE
 }
