@@ -3,6 +3,8 @@
  * exit code and signals passed through, 127 for a command that is not there, and a token with
  * at least the manager's margin left.
  */
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../src/cli/main.js'
 import { openRuntime } from '../src/cli/runtime.js'
@@ -65,6 +67,15 @@ describe('zoho-auth exec', () => {
     expect(run.stderr).toContain(
       'zoho-auth: exec: command not found: no-such-command-zoho-auth\n  → Check the spelling, or give its path (the command is looked up in PATH).\n',
     )
+  })
+
+  it('exec: a file that is not executable is exit 126', async () => {
+    const { env, dir } = await scriptEnvironment(zoho)
+    const script = join(dir, 'not-executable.sh')
+    writeFileSync(script, 'echo hi\n', { mode: 0o644 })
+    const run = await runCommand(['exec', '--', script], env)
+    expect(run.code).toBe(126)
+    expect(run.stderr).toContain(`zoho-auth: exec: cannot run ${script}: EACCES\n  → Check that`)
   })
 
   it('exec: without -- or a command it is misuse, exit 2, and --help after -- is the child’s', async () => {

@@ -65,7 +65,7 @@ ${CONFIG_USAGE}`,
       .join(', ')
     throw new UsageError(
       first
-        ? `unknown sub-command "crm ${[first, second].filter(Boolean).join(' ')}" (one of: ${known})`
+        ? `unknown sub-command "crm ${[first, second].filter((w) => w && !w.startsWith('-')).join(' ')}" (one of: ${known})`
         : `missing sub-command (one of: ${known})`,
     )
   },
