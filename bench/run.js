@@ -2,10 +2,12 @@
 // docs/benchmarks.md. Knobs (for a quick smoke run): BENCH_BURST (calls in the 1-process burst,
 // default 1000), BENCH_PER_PROCESS (default 250), BENCH_PROCESSES (default 4), BENCH_HOT_MS,
 // BENCH_ONLY (comma list of scenario keys), BENCH_OUT (report path), BENCH_JSON (raw results
-// path), BENCH_TTL (access-token life in our bursts, s), TEST_DATABASE_URL.
+// path), BENCH_TTL (access-token life in our bursts, s), BENCH_CLI_RUNS (spawns per command in
+// the CLI cold start, default 20), TEST_DATABASE_URL.
 import { writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { cli401Burst, cliColdStart } from './cli.js'
 import { hotPath } from './hot.js'
 import { oursBurst } from './ours.js'
 import { renderReport } from './report.js'
@@ -20,6 +22,8 @@ const processes = Number(env.BENCH_PROCESSES ?? 4)
 const only = env.BENCH_ONLY ? new Set(env.BENCH_ONLY.split(',')) : null
 const out = env.BENCH_OUT ?? join(root, 'docs', 'benchmarks.md')
 const ttlSeconds = Number(env.BENCH_TTL ?? 8)
+const cliRuns = Number(env.BENCH_CLI_RUNS ?? 20)
+const cliProcesses = 8
 const databaseURL = env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 
 async function postgresReachable(url) {
@@ -148,6 +152,19 @@ async function main() {
       await attempt('hot', 'hot path', async () => ({
         hot: await hotPath(base, { durationMs: Number(env.BENCH_HOT_MS ?? 1500) }),
       })),
+    )
+    push(
+      await attempt('cli-cold', `CLI cold start, ${cliRuns} spawns of each`, () =>
+        cliColdStart(base, { runs: cliRuns }),
+      ),
+    )
+    // Last: it moves the emulator's clock an hour on, for the rest of this emulator's life.
+    push(
+      await attempt(
+        'cli-401',
+        `ours, ${cliProcesses} \`zoho-auth api\` processes at once, token expired by Zoho's clock (401), one SQLite file`,
+        () => cli401Burst(base, { processes: cliProcesses }),
+      ),
     )
   } finally {
     await emulator.close()

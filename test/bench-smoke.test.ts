@@ -65,4 +65,46 @@ describe.skipIf(!built)('bench/run.js (small N)', () => {
     expect(hot?.getAccessToken).toBeGreaterThan(0)
     expect(text).toContain('| ours, 1 process × 40, memory store | **1** | 0 |')
   }, 60_000)
+
+  it('bench/cli.js: the CLI cold start rows and the 401 burst of 8 zoho-auth api processes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zoho-auth-bench-cli-'))
+    const json = join(dir, 'results.json')
+    const report = join(dir, 'benchmarks.md')
+    const run = spawnSync(process.execPath, ['bench/run.js'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 50_000,
+      env: {
+        ...process.env,
+        BENCH_ONLY: 'cli-cold,cli-401',
+        BENCH_CLI_RUNS: '2',
+        BENCH_OUT: report,
+        BENCH_JSON: json,
+      },
+    })
+    expect(run.status, run.stderr).toBe(0)
+    const rows = JSON.parse(readFileSync(json, 'utf8')) as Array<Record<string, unknown>>
+    const text = readFileSync(report, 'utf8')
+    rmSync(dir, { recursive: true, force: true })
+    const cold = rows.find((row) => row.key === 'cli-cold') as {
+      cold: Record<string, { runs: number; p50Ms: number }>
+      refreshes: number
+      distinctTokens: number
+    }
+    expect(Object.keys(cold.cold)).toEqual(['node', 'version', 'token'])
+    for (const summary of Object.values(cold.cold)) {
+      expect(summary.runs).toBe(2)
+      expect(summary.p50Ms).toBeGreaterThan(0)
+    }
+    // Cached: the token comes from the store, no token request, one token throughout.
+    expect([cold.refreshes, cold.distinctTokens]).toEqual([0, 1])
+    expect(rows.find((row) => row.key === 'cli-401')).toMatchObject({
+      refreshes: 1,
+      throttled: 0,
+      ok: 8,
+      failed: 0,
+    })
+    expect(text).toContain('## The CLI: cold start and the 401 burst')
+    expect(text).toContain('| `zoho-auth token` (cached: the token is in the store) |')
+  }, 60_000)
 })

@@ -3,9 +3,19 @@
  * `process` directly: the runner hands them their arguments, environment and output streams, so
  * tests call them in-process.
  */
+import type { ParseArgsConfig } from 'node:util'
 
 export interface Output {
   write(text: string): void
+  /** True on an interactive terminal (process.stdout has it); pretty output and colour key on it. */
+  isTTY?: boolean
+  /** The file descriptor behind the stream, when there is one: `exec` hands it to its child. */
+  fd?: number
+}
+
+/** Standard input: bytes as they come (process.stdin is one). */
+export interface Input extends AsyncIterable<Uint8Array | string> {
+  fd?: number
 }
 
 export interface CommandContext {
@@ -15,16 +25,23 @@ export interface CommandContext {
   cwd: string
   stdout: Output
   stderr: Output
+  /** Read by `--data @-` and inherited by `exec`'s child; absent means none. */
+  stdin?: Input
   /** Aborted when the process is asked to stop (SIGINT/SIGTERM). */
   signal: AbortSignal
 }
 
+/** The flags a command takes, as util.parseArgs declares them. */
+export type FlagOptions = NonNullable<ParseArgsConfig['options']>
+
 export interface Command {
   name: string
-  /** One line for `zoho-auth --help`. */
-  summary: string
-  /** Full usage text for `zoho-auth <name> --help`. */
+  /** Full usage text for `zoho-auth <name> --help`. (The one-line summary lives in the registry.) */
   usage: string
+  /** The flags it parses: shell completion offers them. */
+  options?: FlagOptions
+  /** Sub-commands by their words (`'leads create'`) and the flags each parses, for completion. */
+  subcommands?: Record<string, FlagOptions>
   /** Resolves to the exit code: 0 success, 1 failure, 2 misuse. */
   run(ctx: CommandContext): Promise<number>
   /**

@@ -2,15 +2,7 @@
  * `zoho-auth <command> …`: finds the command, runs it, turns errors into messages and exit codes.
  */
 import { readFileSync } from 'node:fs'
-import { ZohoAuthError } from '../protocol/errors.js'
-import { redact } from '../protocol/redact.js'
-import { ERR_CONNECTION_EXISTS } from '../stores/errors.js'
-import {
-  ERR_CONNECTION_NOT_FOUND,
-  ERR_CONNECTION_REVOKED,
-  ERR_NEEDS_REAUTH,
-} from '../tokens/errors.js'
-import { EXIT_FAILURE, EXIT_USAGE, UsageError, type CommandContext } from './command.js'
+import { EXIT_FAILURE, EXIT_USAGE, type CommandContext, type Input } from './command.js'
 import { commands } from './commands/index.js'
 
 export function packageVersion(): string {
@@ -41,6 +33,15 @@ function helpText(): string {
   ].join('\n')
 }
 
+/**
+ * The executable hands over no stdin (yet); commands get the process's own, touched only when
+ * read, so `token` does not pay for opening it.
+ */
+const processStdin: Input = {
+  fd: 0,
+  [Symbol.asyncIterator]: () => process.stdin[Symbol.asyncIterator](),
+}
+
 /** Runs the CLI with `argv` (without `node` and the script) and resolves to the exit code. */
 export async function runCli(
   argv: string[],
@@ -55,19 +56,25 @@ export async function runCli(
     context.stdout.write(`${packageVersion()}\n`)
     return 0
   }
-  const command = commands.find((c) => c.name === name)
-  if (!command) {
+  const entry = commands.find((c) => c.name === name)
+  if (!entry) {
     context.stderr.write(`zoho-auth: unknown command "${name}"\n\n${helpText()}`)
     return EXIT_USAGE
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
+  const command = await entry.load()
+  // After `--` the words are another program's (`exec -- tool --help`).
+  const own = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest
+  if (own.includes('--help') || own.includes('-h')) {
     context.stdout.write(command.usage.endsWith('\n') ? command.usage : `${command.usage}\n`)
     return 0
   }
   try {
-    const running = command.run({ ...context, argv: rest })
+    const running = command.run({ ...context, stdin: context.stdin ?? processStdin, argv: rest })
     return await (command.stopsOnSignal === true ? running : untilInterrupted(running, context))
   } catch (error) {
+    // Loaded on failure only: every error class and remedy is start-up cost `--version` and a
+    // working `$(zoho-auth token)` never need.
+    const { reportError } = await import('./report-error.js')
     const code = reportError(error, command.usage, context)
     // A command that stops by itself on Ctrl-C (and says what it left behind) still exits as a
     // stopped process does, so shells and scripts see the interruption.
@@ -107,35 +114,4 @@ function untilInterrupted(
   // Interrupted first, the command's later failure has nobody to report to.
   work.catch(() => undefined)
   return Promise.race([work, interrupted]).finally(() => signal.removeEventListener('abort', stop))
-}
-
-/** The library's remedies speak of APIs; at a shell, name the command that does it. */
-function remedyInCli(error: ZohoAuthError): string {
-  const id =
-    'connectionId' in error && typeof error.connectionId === 'string' ? error.connectionId : 'NAME'
-  switch (error.code) {
-    case ERR_CONNECTION_NOT_FOUND:
-      return 'Run `zoho-auth connections list` to see the names, or create one with `zoho-auth exchange --code CODE` or `zoho-auth import`.'
-    case ERR_CONNECTION_EXISTS:
-      return 'Pass --replace to overwrite it, or choose another name with --connection NAME.'
-    case ERR_NEEDS_REAUTH:
-    case ERR_CONNECTION_REVOKED:
-      return `Mint a new code and run \`zoho-auth exchange --code CODE --connection ${id} --replace\` (or import a new refresh token with --replace).`
-    default:
-      return error.remedy
-  }
-}
-
-function reportError(error: unknown, usage: string, context: Omit<CommandContext, 'argv'>): number {
-  if (error instanceof UsageError) {
-    context.stderr.write(`zoho-auth: ${error.message}\n\n${usage}\n`)
-    return EXIT_USAGE
-  }
-  if (error instanceof ZohoAuthError) {
-    context.stderr.write(`zoho-auth: ${error.message}\n  → ${remedyInCli(error)}\n`)
-    return EXIT_FAILURE
-  }
-  const message = error instanceof Error ? error.message : String(error)
-  context.stderr.write(`zoho-auth: ${redact(message)}\n`)
-  return EXIT_FAILURE
 }

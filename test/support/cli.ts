@@ -1,5 +1,6 @@
 /** Runs the CLI in-process, as `zoho-auth …` would, and keeps what it printed. */
 import { tmpdir } from 'node:os'
+import { Readable } from 'node:stream'
 import { runCli } from '../../src/cli/main.js'
 
 export interface CliRun {
@@ -8,18 +9,28 @@ export interface CliRun {
   stderr: string
 }
 
+export interface RunOptions {
+  /** What the command reads on stdin; default: nothing (never the test process's own). */
+  stdin?: string
+  /** Pretend stdout is a terminal. */
+  tty?: boolean
+  signal?: AbortSignal
+}
+
 export async function runCommand(
   argv: string[],
   env: Record<string, string | undefined>,
+  options: RunOptions = {},
 ): Promise<CliRun> {
   let stdout = ''
   let stderr = ''
   const code = await runCli(argv, {
     env,
     cwd: env.HOME ?? tmpdir(),
-    stdout: { write: (s) => void (stdout += s) },
+    stdout: { write: (s) => void (stdout += s), isTTY: options.tty === true },
     stderr: { write: (s) => void (stderr += s) },
-    signal: new AbortController().signal,
+    stdin: Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]),
+    signal: options.signal ?? new AbortController().signal,
   })
   return { code, stdout, stderr }
 }

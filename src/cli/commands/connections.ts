@@ -3,10 +3,11 @@ import { CONFIG_OPTIONS, CONFIG_USAGE, configFlags, parseFlags } from '../args.j
 import { connectionSummary, connectionTable } from '../format.js'
 import { openRuntime } from '../runtime.js'
 
+const LIST_OPTIONS = { ...CONFIG_OPTIONS, json: { type: 'boolean' } } as const
+
 /** `connections list`: what is stored, never a secret. More sub-commands come with the full CLI. */
 export const connectionsCommand: Command = {
   name: 'connections',
-  summary: 'list stored connections (connections list [--json])',
   usage: `Usage: zoho-auth connections list [--json]
 
 Lists stored connections: name, data centre, user, status, scopes and token expiry.
@@ -16,12 +17,13 @@ Options:
   --json   one JSON array, for scripts
 
 ${CONFIG_USAGE}`,
+  subcommands: { list: LIST_OPTIONS },
   async run(ctx) {
     const [sub, ...rest] = ctx.argv
     if (sub !== 'list') {
       throw new UsageError(sub ? `unknown sub-command "connections ${sub}"` : 'missing sub-command')
     }
-    const { values } = parseFlags(rest, { ...CONFIG_OPTIONS, json: { type: 'boolean' } })
+    const { values } = parseFlags(rest, LIST_OPTIONS)
     const runtime = await openRuntime(ctx, configFlags(values))
     try {
       const connections = await runtime.manager.list()

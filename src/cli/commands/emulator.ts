@@ -12,12 +12,14 @@ function parsePort(value: string, source: string): number {
   return port
 }
 
+const OPTIONS = {
+  port: { type: 'string', short: 'p' },
+  host: { type: 'string' },
+  seed: { type: 'string' },
+} as const
+
 function parse(ctx: CommandContext): { port: number; host: string; seed: number | undefined } {
-  const { values } = parseFlags(ctx.argv, {
-    port: { type: 'string', short: 'p' },
-    host: { type: 'string' },
-    seed: { type: 'string' },
-  })
+  const { values } = parseFlags(ctx.argv, OPTIONS)
   const port =
     values.port !== undefined
       ? parsePort(values.port, '--port')
@@ -67,7 +69,6 @@ Sign in headlessly by adding emulator_login=<email> to an authorize URL. Ctrl-C 
 /** `zoho-auth emulator`: an offline Zoho on one port, with demo clients and users. */
 export const emulatorCommand: Command = {
   name: 'emulator',
-  summary: 'run the offline Zoho emulator (every DC, demo clients and users)',
   usage: `Usage: zoho-auth emulator [--port P] [--host H] [--seed N]
 
 Runs an offline Zoho: the accounts server of every data centre under {base}/{dc}/accounts,
@@ -80,6 +81,7 @@ Options:
   --host H   address to bind (default: 127.0.0.1)
   --seed N   seed every id and token, for repeatable demo data`,
   stopsOnSignal: true,
+  options: OPTIONS,
   async run(ctx) {
     const { port, host, seed } = parse(ctx)
     const running = await startEmulator({

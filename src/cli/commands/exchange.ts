@@ -3,10 +3,17 @@ import { CONFIG_OPTIONS, CONFIG_USAGE, configFlags, parseFlags } from '../args.j
 import { describeConnection } from '../format.js'
 import { openRuntime, requireClient } from '../runtime.js'
 
+const OPTIONS = {
+  ...CONFIG_OPTIONS,
+  code: { type: 'string' },
+  file: { type: 'string' },
+  connection: { type: 'string' },
+  replace: { type: 'boolean' },
+} as const
+
 /** Turns a Self Client grant code into a stored connection. */
 export const exchangeCommand: Command = {
   name: 'exchange',
-  summary: 'exchange a Self Client code for a stored connection',
   usage: `Usage: zoho-auth exchange (--code CODE | --file self_client.json) [--connection NAME] [--replace]
 
 Exchanges a grant code minted in the Zoho API console (Self Client → Generate Code)
@@ -21,14 +28,9 @@ Options:
   --replace           overwrite an existing connection of that name
 
 ${CONFIG_USAGE}`,
+  options: OPTIONS,
   async run(ctx) {
-    const { values } = parseFlags(ctx.argv, {
-      ...CONFIG_OPTIONS,
-      code: { type: 'string' },
-      file: { type: 'string' },
-      connection: { type: 'string' },
-      replace: { type: 'boolean' },
-    })
+    const { values } = parseFlags(ctx.argv, OPTIONS)
     if (values.code && values.file) throw new UsageError('pass --code or --file, not both')
     if (values.file) {
       const { exchangeSelfClientFile } = await import('../self-client-exchange.js')

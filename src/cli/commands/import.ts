@@ -3,10 +3,16 @@ import { CONFIG_OPTIONS, CONFIG_USAGE, configFlags, parseFlags } from '../args.j
 import { describeConnection } from '../format.js'
 import { openRuntime, requireClient } from '../runtime.js'
 
+const OPTIONS = {
+  ...CONFIG_OPTIONS,
+  'refresh-token': { type: 'string' },
+  connection: { type: 'string' },
+  replace: { type: 'boolean' },
+} as const
+
 /** Stores an existing refresh token (e.g. from an old `.env`) as an encrypted connection. */
 export const importCommand: Command = {
   name: 'import',
-  summary: 'import an existing refresh token as a stored connection',
   usage: `Usage: zoho-auth import [--refresh-token TOKEN] [--connection NAME] [--replace]
 
 Imports a refresh token you already have (default: ZOHO_REFRESH_TOKEN) and stores
@@ -20,13 +26,9 @@ Options:
   --replace           overwrite an existing connection of that name
 
 ${CONFIG_USAGE}`,
+  options: OPTIONS,
   async run(ctx) {
-    const { values } = parseFlags(ctx.argv, {
-      ...CONFIG_OPTIONS,
-      'refresh-token': { type: 'string' },
-      connection: { type: 'string' },
-      replace: { type: 'boolean' },
-    })
+    const { values } = parseFlags(ctx.argv, OPTIONS)
     const runtime = await openRuntime(ctx, configFlags(values))
     try {
       const refreshToken = values['refresh-token'] ?? runtime.config.refreshToken

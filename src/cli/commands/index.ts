@@ -1,17 +1,72 @@
+/**
+ * Every command, lazily: `$(zoho-auth token)` runs in every script, so start-up imports this list
+ * only, and a command's module (with what it needs: a store driver, an HTTP server, the API
+ * client) loads when that command runs. `--help` lists these summaries without loading any.
+ */
 import type { Command } from '../command.js'
-import { connectionsCommand } from './connections.js'
-import { emulatorCommand } from './emulator.js'
-import { exchangeCommand } from './exchange.js'
-import { importCommand } from './import.js'
-import { loginCommand } from './login.js'
-import { tokenCommand } from './token.js'
 
-/** Every command, in the order `--help` lists them. */
-export const commands: Command[] = [
-  loginCommand,
-  exchangeCommand,
-  importCommand,
-  tokenCommand,
-  connectionsCommand,
-  emulatorCommand,
+export interface CommandEntry {
+  name: string
+  /** One line for `zoho-auth --help`. */
+  summary: string
+  load(): Promise<Command>
+}
+
+/** In the order `--help` lists them. */
+export const commands: readonly CommandEntry[] = [
+  {
+    name: 'login',
+    summary: 'sign in to Zoho in a browser (or --device) and store the connection',
+    load: async () => (await import('./login.js')).loginCommand,
+  },
+  {
+    name: 'exchange',
+    summary: 'exchange a Self Client code (or self_client.json) for a stored connection',
+    load: async () => (await import('./exchange.js')).exchangeCommand,
+  },
+  {
+    name: 'import',
+    summary: 'import an existing refresh token as a stored connection',
+    load: async () => (await import('./import.js')).importCommand,
+  },
+  {
+    name: 'token',
+    summary: 'print a valid access token (refreshing it once if needed)',
+    load: async () => (await import('./token.js')).tokenCommand,
+  },
+  {
+    name: 'api',
+    summary: 'call a Zoho API with the connection’s token, like gh api',
+    load: async () => (await import('./api.js')).apiCommand,
+  },
+  {
+    name: 'exec',
+    summary: 'run a command with ZOHO_ACCESS_TOKEN and ZOHO_API_DOMAIN set',
+    load: async () => (await import('./exec.js')).execCommand,
+  },
+  {
+    name: 'connections',
+    summary: 'list stored connections (connections list [--json])',
+    load: async () => (await import('./connections.js')).connectionsCommand,
+  },
+  {
+    name: 'crm',
+    summary: 'CRM recipes: leads create, fields audit, fields ensure, user, org',
+    load: async () => (await import('./crm.js')).crmCommand,
+  },
+  {
+    name: 'invoice',
+    summary: 'Zoho Invoice recipes: invoice create',
+    load: async () => (await import('./invoice.js')).invoiceCommand,
+  },
+  {
+    name: 'completion',
+    summary: 'print a shell completion script (bash, zsh or fish)',
+    load: async () => (await import('./completion.js')).completionCommand,
+  },
+  {
+    name: 'emulator',
+    summary: 'run the offline Zoho emulator (every DC, demo clients and users)',
+    load: async () => (await import('./emulator.js')).emulatorCommand,
+  },
 ]

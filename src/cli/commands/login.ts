@@ -16,12 +16,21 @@ function timeoutMs(value: string | undefined): number {
   return seconds * 1000
 }
 
+const OPTIONS = {
+  ...CONFIG_OPTIONS,
+  connection: { type: 'string' },
+  scopes: { type: 'string' },
+  'no-browser': { type: 'boolean' },
+  device: { type: 'boolean' },
+  timeout: { type: 'string' },
+  json: { type: 'boolean' },
+} as const
+
 /** `zoho-auth login`: sign in to Zoho in a browser (or with a device code) and store the grant. */
 export const loginCommand: Command = {
   name: 'login',
   // The login closes its listener and says "nothing was stored" on Ctrl-C itself.
   stopsOnSignal: true,
-  summary: 'sign in to Zoho in a browser (or --device) and store the connection',
   usage: `Usage: zoho-auth login [--connection NAME] [--dc DC] [--scopes S] [--no-browser] [--device]
 
 Signs you in to Zoho and stores the grant, encrypted, as a connection.
@@ -48,16 +57,9 @@ Options:
   --json              print the stored connection as JSON (never a token)
 
 ${CONFIG_USAGE}`,
+  options: OPTIONS,
   async run(ctx) {
-    const { values } = parseFlags(ctx.argv, {
-      ...CONFIG_OPTIONS,
-      connection: { type: 'string' },
-      scopes: { type: 'string' },
-      'no-browser': { type: 'boolean' },
-      device: { type: 'boolean' },
-      timeout: { type: 'string' },
-      json: { type: 'boolean' },
-    })
+    const { values } = parseFlags(ctx.argv, OPTIONS)
     const waitMs = timeoutMs(values.timeout)
     if (values.scopes !== undefined && values.scopes.trim() === '') {
       throw new UsageError(
@@ -68,8 +70,8 @@ ${CONFIG_USAGE}`,
     const runtime = await openRuntime(ctx, { ...configFlags(values), scopes: values.scopes })
     try {
       const previous = await runtime.manager.get(connectionId)
-      // Loaded here, not at the top: every command's module is imported at start-up, and
-      // `$(zoho-auth token)` must not pay for an HTTP server it never starts.
+      // Loaded here, not at the top: `login` without --device never starts the device poller,
+      // and neither needs the other's code.
       const { loginReport } = await import('../login/report.js')
       const connection = values.device
         ? await (

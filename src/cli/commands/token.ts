@@ -2,10 +2,11 @@ import type { Command } from '../command.js'
 import { CONFIG_OPTIONS, CONFIG_USAGE, configFlags, parseFlags } from '../args.js'
 import { openRuntime, resolveConnectionId } from '../runtime.js'
 
+const OPTIONS = { ...CONFIG_OPTIONS, connection: { type: 'string' } } as const
+
 /** Prints only the access token, so `$(zoho-auth token)` works in scripts. */
 export const tokenCommand: Command = {
   name: 'token',
-  summary: 'print a valid access token (refreshing it once if needed)',
   usage: `Usage: zoho-auth token [--connection NAME]
 
 Prints a valid access token for the connection and nothing else, so
@@ -17,8 +18,9 @@ Options:
   --connection NAME   which connection (default: "default", or the only one)
 
 ${CONFIG_USAGE}`,
+  options: OPTIONS,
   async run(ctx) {
-    const { values } = parseFlags(ctx.argv, { ...CONFIG_OPTIONS, connection: { type: 'string' } })
+    const { values } = parseFlags(ctx.argv, OPTIONS)
     const runtime = await openRuntime(ctx, configFlags(values))
     try {
       const id = await resolveConnectionId(runtime, values.connection)

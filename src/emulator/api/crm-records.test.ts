@@ -114,3 +114,40 @@ describe('POST /crm/v8/Leads', () => {
     expect([refused.status, refused.body.code]).toEqual([401, 'OAUTH_SCOPE_MISMATCH'])
   })
 })
+
+describe('GET /crm/v8/Leads/{id}', () => {
+  it('answers the stored record in data[]; an unknown id is INVALID_DATA; needs a Leads read scope', async () => {
+    const emulator = createEmulator({ seed: 113, now: () => Date.UTC(2026, 0, 2, 3, 4, 5) })
+    const { tokens } = await selfClientTokens(emulator, { scope: 'ZohoCRM.modules.ALL' })
+    const added = await call(emulator, tokens.access_token, '/crm/v8/Leads', {
+      data: [{ First_Name: 'Ada', Last_Name: 'Lovelace', Email: 'ada@example.com' }],
+    })
+    const id = added.body.data[0].details.id as string
+    const { status, body } = await call(emulator, tokens.access_token, `/crm/v8/Leads/${id}`)
+    expect(status).toBe(200)
+    expect(body).toEqual({
+      data: [
+        {
+          First_Name: 'Ada',
+          Last_Name: 'Lovelace',
+          Email: 'ada@example.com',
+          id,
+          Created_Time: '2026-01-02T03:04:05+00:00',
+        },
+      ],
+    })
+    const unknown = await call(emulator, tokens.access_token, '/crm/v8/Leads/1234567890123456789')
+    expect([unknown.status, unknown.body]).toEqual([
+      400,
+      {
+        code: 'INVALID_DATA',
+        details: { id: '1234567890123456789' },
+        message: 'the related id given seems to be invalid',
+        status: 'error',
+      },
+    ])
+    const narrow = await selfClientTokens(emulator, { scope: 'ZohoCRM.users.READ' })
+    const refused = await call(emulator, narrow.tokens.access_token, `/crm/v8/Leads/${id}`)
+    expect(refused.body.code).toBe('OAUTH_SCOPE_MISMATCH')
+  })
+})

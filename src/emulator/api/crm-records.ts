@@ -1,9 +1,10 @@
 /**
- * Zoho CRM v8 org and Leads: `GET /crm/v8/org` and `POST /crm/v8/Leads` (≤ 100 records, per-record
- * results inside `data[]`).
+ * Zoho CRM v8 org and Leads: `GET /crm/v8/org`, `POST /crm/v8/Leads` (≤ 100 records, per-record
+ * results inside `data[]`) and `GET /crm/v8/Leads/{id}` (one record, to see what was stored).
  *
  * @see https://www.zoho.com/crm/developer/docs/api/v8/get-org-data.html
  * @see https://www.zoho.com/crm/developer/docs/api/v8/insert-records.html
+ * @see https://www.zoho.com/crm/developer/docs/api/v8/get-records.html
  */
 import type { Context, Hono } from 'hono'
 import type { EmulatorContext } from '../context.js'
@@ -152,5 +153,19 @@ export function registerCrmRecordRoutes(app: Hono, ctx: EmulatorContext): void {
     scope: 'ZohoCRM.modules.leads.CREATE',
     errors: CRM_ERRORS,
     handle: ({ c, token }) => insertLeads(c, ctx, token),
+  })
+  registerApiRoute(app, ctx, {
+    method: 'GET',
+    path: '/crm/v8/Leads/:id',
+    scope: 'ZohoCRM.modules.leads.READ',
+    errors: CRM_ERRORS,
+    handle({ c, token }) {
+      const id = c.req.param('id')
+      const lead = orgOf(ctx, token.dc).leads.find((record) => record.id === id)
+      // An id the org does not hold: docs/zoho-behaviour.md §7 (Resource APIs).
+      if (!lead)
+        return crmError(c, 400, 'INVALID_DATA', 'the related id given seems to be invalid', { id })
+      return c.json({ data: [lead] })
+    },
   })
 }
