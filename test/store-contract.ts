@@ -394,6 +394,26 @@ export function describeStoreContract(name: string, makeStore: StoreMaker): void
       expect(await waited).toBeGreaterThanOrEqual(390)
     })
 
+    it('the default connection is unset at first, set, replaced and cleared', async () => {
+      expect(await store.getDefaultConnection()).toBeNull()
+      await store.setDefaultConnection('acme')
+      expect(await store.getDefaultConnection()).toBe('acme')
+      await store.setDefaultConnection('globex')
+      expect(await store.getDefaultConnection()).toBe('globex')
+      await store.setDefaultConnection(null)
+      expect(await store.getDefaultConnection()).toBeNull()
+      await store.setDefaultConnection(null)
+      expect(await store.getDefaultConnection()).toBeNull()
+    })
+
+    it('the default connection is shared by every handle on the store', async () => {
+      if (!subject.reopen) return
+      await store.setDefaultConnection('acme')
+      const other = await subject.reopen(keyRing)
+      extraHandles.push(other)
+      expect(await other.getDefaultConnection()).toBe('acme')
+    })
+
     it('saveClient stores the secrets and getClient returns them', async () => {
       const client = {
         clientId: '1000.ABCDEFGHIJKLMNOPQRSTUVWXYZ0123',

@@ -77,21 +77,24 @@ export function requireClient(config: Config): void {
 }
 
 /**
- * The connection a command acts on: the one named, else "default", else the only one. With
- * several and none named, the error lists them.
+ * The connection a command acts on: the one named, else the stored default (`connections use`),
+ * else "default", else the only one. With several and none named, the error lists them. A
+ * default naming a connection since removed is ignored rather than followed.
  */
 export async function resolveConnectionId(
-  runtime: Runtime,
+  runtime: Pick<Runtime, 'store'>,
   requested: string | undefined,
 ): Promise<string> {
   if (requested) return requested
   // Ids only: a row this key ring cannot decrypt must not stop finding another by name.
   const ids = await runtime.store.listIds()
+  const chosen = await runtime.store.getDefaultConnection()
+  if (chosen !== null && ids.includes(chosen)) return chosen
   if (ids.length === 0 || ids.includes('default')) return 'default'
   const [only] = ids
   if (ids.length === 1 && only) return only
   throw new ConfigError(
     `There are ${ids.length} connections and none is named "default"`,
-    `Pass --connection NAME, one of: ${ids.join(', ')}.`,
+    `Pick one for every command: zoho-auth connections use NAME (one of: ${ids.join(', ')}), or pass --connection NAME.`,
   )
 }

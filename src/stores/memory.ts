@@ -31,6 +31,7 @@ export class MemoryStore implements ConnectionStore {
   readonly #mints = new Map<string, number[]>()
   readonly #clients = new Map<string, StoredClient>()
   readonly #changes = new EventEmitter().setMaxListeners(0)
+  #defaultConnection: string | null = null
 
   async migrate(): Promise<void> {}
 
@@ -154,6 +155,14 @@ export class MemoryStore implements ConnectionStore {
 
   async deleteClient(clientId: string): Promise<boolean> {
     return this.#clients.delete(clientId)
+  }
+
+  async getDefaultConnection(): Promise<string | null> {
+    return this.#defaultConnection
+  }
+
+  async setDefaultConnection(id: string | null): Promise<void> {
+    this.#defaultConnection = id
   }
 
   /** Nothing is encrypted in memory, so nothing needs re-encrypting. */

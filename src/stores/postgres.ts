@@ -83,7 +83,13 @@ export class PostgresStore implements ConnectionStore {
   readonly #schema: string
   readonly #names: PostgresNames
   readonly #listener: PostgresListener
-  readonly #t: { connections: string; deleted: string; clients: string; mints: string }
+  readonly #t: {
+    connections: string
+    deleted: string
+    clients: string
+    mints: string
+    settings: string
+  }
   readonly #target: PostgresTarget
   readonly #place: RowPlace
   readonly #databaseClock: DatabaseClock
@@ -99,6 +105,7 @@ export class PostgresStore implements ConnectionStore {
     this.#t = {
       connections: `${q}connections`,
       deleted: `${q}deleted_connections`,
+      settings: `${q}settings`,
       clients: `${q}clients`,
       mints: `${q}mints`,
     }
@@ -464,6 +471,25 @@ export class PostgresStore implements ConnectionStore {
       [clientId],
     )
     return rows.length > 0
+  }
+
+  async getDefaultConnection(): Promise<string | null> {
+    const [row] = await this.#query<{ value: string }>(
+      `SELECT value FROM ${this.#t.settings} WHERE key = 'default_connection'`,
+    )
+    return row?.value ?? null
+  }
+
+  async setDefaultConnection(id: string | null): Promise<void> {
+    if (id === null) {
+      await this.#query(`DELETE FROM ${this.#t.settings} WHERE key = 'default_connection'`)
+      return
+    }
+    await this.#query(
+      `INSERT INTO ${this.#t.settings} (key, value) VALUES ('default_connection', $1)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      [id],
+    )
   }
 
   /**

@@ -319,6 +319,23 @@ export class SqliteStore implements ConnectionStore {
     return this.#sql('DELETE FROM clients WHERE client_id = ?').run(clientId).changes > 0
   }
 
+  async getDefaultConnection(): Promise<string | null> {
+    const row = this.#sql(`SELECT value FROM settings WHERE key = 'default_connection'`).get() as
+      { value: string } | undefined
+    return row?.value ?? null
+  }
+
+  async setDefaultConnection(id: string | null): Promise<void> {
+    if (id === null) {
+      this.#sql(`DELETE FROM settings WHERE key = 'default_connection'`).run()
+      return
+    }
+    this.#sql(
+      `INSERT INTO settings (key, value) VALUES ('default_connection', ?)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    ).run(id)
+  }
+
   async reencryptAll(): Promise<number> {
     const keyRing = this.#keyRing
     return this.#run(() =>

@@ -132,6 +132,15 @@ export interface ConnectionStore {
   listClients(): Promise<StoredClient[]>
   deleteClient(clientId: string): Promise<boolean>
 
+  /**
+   * The connection commands use when none is named (`zoho-auth connections use NAME`), or null.
+   * A store-wide setting, not a secret; it may name an id that was since deleted, and callers
+   * treat that as unset.
+   */
+  getDefaultConnection(): Promise<string | null>
+  /** Sets (or, with null, clears) the default connection. */
+  setDefaultConnection(id: string | null): Promise<void>
+
   /** Re-encrypts every secret under the key ring's primary key; returns how many rows changed. */
   reencryptAll(): Promise<number>
 
