@@ -4,6 +4,7 @@ import { emulatorCommand } from './emulator.js'
 import { exchangeCommand } from './exchange.js'
 import { importCommand } from './import.js'
 import { loginCommand } from './login.js'
+import { revokeCommand } from './revoke.js'
 import { tokenCommand } from './token.js'
 
 /** Every command, in the order `--help` lists them. */
@@ -13,5 +14,6 @@ export const commands: Command[] = [
   importCommand,
   tokenCommand,
   connectionsCommand,
+  revokeCommand,
   emulatorCommand,
 ]
