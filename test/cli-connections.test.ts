@@ -135,10 +135,32 @@ describe('zoho-auth connections show / use / remove', () => {
     expect(await liveRefreshTokens()).toBe(1)
   })
 
+  it('rename keeps the tokens readable, moves the default, and refuses a taken name', async () => {
+    const env = environment()
+    await connect(env, 'sales')
+    await connect(env, 'support')
+    await cli(['connections', 'use', 'sales'], env)
+    const before = await cli(['token', '--connection', 'sales'], env)
+    const renamed = await cli(['connections', 'rename', 'sales', 'emea'], env)
+    expect(renamed).toMatchObject({ code: 0, stdout: 'Connection "sales" is now "emea".\n' })
+    expect(await ids(env)).toEqual(['emea', 'support'])
+    // The default followed it, and the cached token still decrypts under the new name.
+    expect(await cli(['token'], env)).toMatchObject({ code: 0, stdout: before.stdout })
+    const taken = await cli(['connections', 'rename', 'emea', 'support'], env)
+    expect(taken.code).toBe(1)
+    expect(taken.stderr).toContain('A connection named "support" already exists')
+    expect(taken.stderr).toContain('→ Choose another name, or forget the other one first')
+    expect(await ids(env)).toEqual(['emea', 'support'])
+    const missing = await cli(['connections', 'rename', 'nope', 'x'], env)
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toContain('→ Run `zoho-auth connections list`')
+  })
+
   it('misuse exits 2: a missing name, an extra name, an unknown sub-command', async () => {
     const env = environment()
     expect((await cli(['connections', 'show'], env)).code).toBe(2)
     expect((await cli(['connections', 'use', 'a', 'b'], env)).code).toBe(2)
+    expect((await cli(['connections', 'rename', 'a'], env)).code).toBe(2)
     expect((await cli(['connections', 'list', 'x'], env)).code).toBe(2)
     expect((await cli(['connections', 'frob'], env)).code).toBe(2)
     expect((await cli(['connections', '--help'], {})).stdout).toContain(
@@ -183,8 +205,9 @@ describe('the real binary', () => {
     expect(await bin(['connections', 'use', 'sales'])).toMatchObject({ code: 0 })
     const shown = await bin(['connections', 'show', 'sales', '--json'])
     expect(JSON.parse(shown.stdout)).toMatchObject({ id: 'sales', default: true })
+    expect(await bin(['connections', 'rename', 'sales', 'emea'])).toMatchObject({ code: 0 })
     expect(await bin(['revoke'])).toMatchObject({ code: 0 })
-    expect(JSON.parse((await bin(['connections', 'show', 'sales', '--json'])).stdout).status).toBe(
+    expect(JSON.parse((await bin(['connections', 'show', 'emea', '--json'])).stdout).status).toBe(
       'revoked',
     )
     expect(await bin(['connections', 'remove', 'support'])).toMatchObject({

@@ -89,6 +89,23 @@ export class MemoryStore implements ConnectionStore {
     return true
   }
 
+  async rename(from: string, to: string, now: number): Promise<Connection | null> {
+    const current = this.#connections.get(from)
+    if (current === undefined) return null
+    if (this.#connections.has(to)) throw new ConnectionExistsError(to)
+    const version = Math.max(current.version, this.#deletedVersions.get(to) ?? 0) + 1
+    const row: Connection = { ...current, id: to, version, updatedAt: now }
+    this.#connections.delete(from)
+    this.#leases.delete(from)
+    this.#deletedVersions.set(from, current.version)
+    this.#deletedVersions.delete(to)
+    this.#connections.set(to, row)
+    if (this.#defaultConnection === from) this.#defaultConnection = to
+    this.#changes.emit(eventOf(from))
+    this.#changes.emit(eventOf(to))
+    return copy(row)
+  }
+
   async acquireLease(id: string, owner: string, ttlMs: number, now: number): Promise<boolean> {
     if (!this.#connections.has(id)) return false
     const lease = this.#leases.get(id)

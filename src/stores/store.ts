@@ -95,6 +95,15 @@ export interface ConnectionStore {
   delete(id: string): Promise<boolean>
 
   /**
+   * Renames connection `from` to `to` in one transaction: its secrets are re-encrypted under the
+   * new id (the id is their associated data), `from` leaves a tombstone as `delete` does, `to`
+   * continues past both the row's version and any tombstone of its own, and a default naming
+   * `from` follows it. Returns the renamed row, or null when `from` does not exist; throws
+   * `ConnectionExistsError` if `to` is taken, changing nothing.
+   */
+  rename(from: string, to: string, now: number): Promise<Connection | null>
+
+  /**
    * Takes the refresh lease of a connection for `owner` until `now + ttlMs`, if nobody else holds
    * an unexpired one (the same owner may renew). Atomic across processes.
    */

@@ -1,4 +1,5 @@
 import { ConfigError } from '../../config-error.js'
+import { ConnectionExistsError } from '../../stores/errors.js'
 import { ConnectionNotFoundError } from '../../tokens/errors.js'
 import { UsageError, type Command, type CommandContext } from '../command.js'
 import { CONFIG_OPTIONS, CONFIG_USAGE, configFlags, parseFlags } from '../args.js'
@@ -8,12 +9,15 @@ import { openRuntime, type Runtime } from '../runtime.js'
 const USAGE = `Usage: zoho-auth connections list [--json]
        zoho-auth connections show NAME [--json]
        zoho-auth connections use NAME
+       zoho-auth connections rename OLD NEW
        zoho-auth connections remove NAME [--force]
 
   list     stored connections: name, data centre, user, status, scopes and token expiry
   show     every field of one connection but its tokens: DC, user, scopes, status, expiry,
            last error, API domain
   use      makes NAME the default: every command uses it when --connection is not given
+  rename   renames OLD to NEW (its tokens stay valid; the default follows it). Refused if NEW
+           exists
   remove   revokes NAME's refresh token at Zoho, then forgets it. If Zoho does not confirm the
            revoke, the connection is kept (run again, or pass --force to forget it anyway; the
            grant then stays live at Zoho until you remove it in Zoho Accounts)
@@ -56,7 +60,9 @@ export const connectionsCommand: Command = {
       throw new UsageError(
         action.names === 0
           ? `connections ${sub} takes no name`
-          : `connections ${sub} needs exactly one NAME`,
+          : action.names === 1
+            ? `connections ${sub} needs exactly one NAME`
+            : `connections ${sub} needs OLD and NEW`,
       )
     }
     const runtime = await openRuntime(ctx, configFlags(values))
@@ -110,6 +116,24 @@ const ACTIONS: Record<string, Action> = {
       ctx.stdout.write(
         `Default connection is now "${name}": commands use it when --connection is not given.\n`,
       )
+      return 0
+    },
+  },
+  rename: {
+    names: 2,
+    async run({ store }, ctx, _flags, [from = '', to = '']) {
+      try {
+        if ((await store.rename(from, to, Date.now())) === null) {
+          throw new ConnectionNotFoundError(from)
+        }
+      } catch (error) {
+        if (!(error instanceof ConnectionExistsError)) throw error
+        throw new ConfigError(
+          `A connection named "${to}" already exists; "${from}" was left as it was`,
+          `Choose another name, or forget the other one first: zoho-auth connections remove ${to}`,
+        )
+      }
+      ctx.stdout.write(`Connection "${from}" is now "${to}".\n`)
       return 0
     },
   },
