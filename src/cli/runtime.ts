@@ -4,6 +4,7 @@
  */
 import { loadConfig, ConfigError, type Config, type ConfigFlags } from '../config.js'
 import { dataCenterTable } from '../protocol/data-centers.js'
+import type { KeyRing } from '../stores/crypto.js'
 import { resolveKeyRing } from '../stores/key-file.js'
 import type { ConnectionStore } from '../stores/store.js'
 import { TokenManager } from '../tokens/manager.js'
@@ -25,6 +26,14 @@ export async function openStore(
     config.keyFilePath,
   )
   if (warning) ctx.stderr.write(`zoho-auth: warning: ${warning}\n`)
+  return openStoreWithKeyRing(config, keyRing)
+}
+
+/** The configured store under a given key ring (`keys rotate` chooses its own). */
+export async function openStoreWithKeyRing(
+  config: Config,
+  keyRing: KeyRing,
+): Promise<ConnectionStore> {
   if (config.database.kind === 'postgres') {
     const { openPostgresStore } = await import('../stores/postgres.js')
     return openPostgresStore({ connectionString: config.database.url, keyRing })

@@ -3,6 +3,7 @@ import { connectionsCommand } from './connections.js'
 import { emulatorCommand } from './emulator.js'
 import { exchangeCommand } from './exchange.js'
 import { importCommand } from './import.js'
+import { keysCommand } from './keys.js'
 import { loginCommand } from './login.js'
 import { revokeCommand } from './revoke.js'
 import { tokenCommand } from './token.js'
@@ -15,5 +16,6 @@ export const commands: Command[] = [
   tokenCommand,
   connectionsCommand,
   revokeCommand,
+  keysCommand,
   emulatorCommand,
 ]
