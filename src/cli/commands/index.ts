@@ -1,5 +1,6 @@
 import type { Command } from '../command.js'
 import { connectionsCommand } from './connections.js'
+import { doctorCommand } from './doctor.js'
 import { emulatorCommand } from './emulator.js'
 import { exchangeCommand } from './exchange.js'
 import { importCommand } from './import.js'
@@ -17,5 +18,6 @@ export const commands: Command[] = [
   connectionsCommand,
   revokeCommand,
   keysCommand,
+  doctorCommand,
   emulatorCommand,
 ]
