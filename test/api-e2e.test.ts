@@ -81,7 +81,8 @@ describe('connectZoho', () => {
     ).toBe(0)
     await expect(connect(env, dir)).rejects.toMatchObject({
       code: ERR_CONFIG,
-      remedy: 'Pass --connection NAME, one of: sales, support.',
+      remedy:
+        'Pick one for every command: zoho-auth connections use NAME (one of: sales, support), or pass --connection NAME.',
     })
     const named = await connect(env, dir, 'support')
     expect(named.connectionId).toBe('support')

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { runCommand } from './support/cli.js'
+import { commands } from '../src/cli/commands/index.js'
 
 const has = (shell: string): boolean => spawnSync(shell, ['-c', 'exit 0']).status === 0
 const dir = mkdtempSync(join(tmpdir(), 'zoho-auth-completion-'))
@@ -82,7 +83,7 @@ ask zoho-auth --dc ''
 ask zoho-auth exec -- curl ''`,
     )
     expect(out.split('\n')).toEqual([
-      'login exchange import token api exec connections crm invoice completion emulator',
+      commands.map((c) => c.name).join(' '),
       'leads fields user org',
       expect.stringContaining('--field'),
       'us eu in au jp ca sa uk cn',

@@ -394,6 +394,69 @@ export function describeStoreContract(name: string, makeStore: StoreMaker): void
       expect(await waited).toBeGreaterThanOrEqual(390)
     })
 
+    it('rename moves every field to the new id, readable, at a version past both ids', async () => {
+      const created = await store.create(newConnection('old'), T0)
+      await store.create(newConnection('new'), T0)
+      await store.delete('new')
+      await store.setDefaultConnection('old')
+      const renamed = await store.rename('old', 'new', T0 + 5)
+      const { id: _id, version: _v, updatedAt: _u, ...fields } = created
+      expect(renamed).toEqual({ ...fields, id: 'new', version: 2, updatedAt: T0 + 5 })
+      expect(await store.get('new')).toEqual(renamed)
+      expect(await store.get('old')).toBeNull()
+      expect(await store.listIds()).toEqual(['new'])
+      expect(await store.getDefaultConnection()).toBe('new')
+      // A write fenced on the old row loses; a re-created old id continues past it.
+      expect(await store.update('old', { lastError: 'late' }, 1, T0 + 6)).toBeNull()
+      expect((await store.create(newConnection('old'), T0 + 7)).version).toBe(2)
+    })
+
+    it('rename onto a taken id throws ConnectionExistsError and changes nothing', async () => {
+      const a = await store.create(newConnection('a'), T0)
+      const b = await store.create(newConnection('b'), T0)
+      await store.setDefaultConnection('a')
+      await expect(store.rename('a', 'b', T0 + 1)).rejects.toMatchObject({
+        code: 'ERR_CONNECTION_EXISTS',
+      })
+      expect(await store.get('a')).toEqual(a)
+      expect(await store.get('b')).toEqual(b)
+      expect(await store.getDefaultConnection()).toBe('a')
+      expect(await store.rename('missing', 'c', T0 + 1)).toBeNull()
+      expect(await store.listIds()).toEqual(['a', 'b'])
+    })
+
+    it('a renamed row reads through another handle (secrets are under the new id)', async () => {
+      if (!subject.reopen) return
+      const created = await store.create(newConnection('old'), T0)
+      await store.rename('old', 'fresh', T0 + 1)
+      const other = await subject.reopen(keyRing)
+      extraHandles.push(other)
+      expect(await other.get('fresh')).toMatchObject({
+        refreshToken: created.refreshToken,
+        accessToken: created.accessToken,
+      })
+    })
+
+    it('the default connection is unset at first, set, replaced and cleared', async () => {
+      expect(await store.getDefaultConnection()).toBeNull()
+      await store.setDefaultConnection('acme')
+      expect(await store.getDefaultConnection()).toBe('acme')
+      await store.setDefaultConnection('globex')
+      expect(await store.getDefaultConnection()).toBe('globex')
+      await store.setDefaultConnection(null)
+      expect(await store.getDefaultConnection()).toBeNull()
+      await store.setDefaultConnection(null)
+      expect(await store.getDefaultConnection()).toBeNull()
+    })
+
+    it('the default connection is shared by every handle on the store', async () => {
+      if (!subject.reopen) return
+      await store.setDefaultConnection('acme')
+      const other = await subject.reopen(keyRing)
+      extraHandles.push(other)
+      expect(await other.getDefaultConnection()).toBe('acme')
+    })
+
     it('saveClient stores the secrets and getClient returns them', async () => {
       const client = {
         clientId: '1000.ABCDEFGHIJKLMNOPQRSTUVWXYZ0123',

@@ -149,6 +149,7 @@ describe('SqliteStore migrations', () => {
     expect(db.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([
       { version: 1, name: 'connections, clients, mints' },
       { version: 2, name: 'deleted connection versions' },
+      { version: 3, name: 'settings' },
     ])
     db.close()
   })
@@ -161,7 +162,7 @@ describe('SqliteStore migrations', () => {
     db.close()
     await expect(openSqliteStore({ path, keyRing })).rejects.toMatchObject({
       code: 'ERR_STORE',
-      message: 'The database schema is at version 99, newer than this zoho-auth knows (2)',
+      message: 'The database schema is at version 99, newer than this zoho-auth knows (3)',
       remedy: 'Upgrade zoho-auth to the version that last wrote this database.',
     })
   })

@@ -76,3 +76,24 @@ export function connectionTable(connections: Connection[], now: number): string 
     '',
   ].join('\n')
 }
+
+/** `connections show`: one field a line, every field but the tokens. */
+export function connectionDetails(connection: Connection, now: number, isDefault: boolean): string {
+  const fields: Array<[string, string]> = [
+    ['Name', `${connection.id}${isDefault ? ' (default)' : ''}`],
+    ['Status', connection.status],
+    ['Data centre', connection.dc],
+    ['User', connection.email ?? connection.zuid ?? 'unknown'],
+    ['Zoho user id', connection.zuid ?? '-'],
+    ['Scopes', connection.scopes.join(',') || '-'],
+    ['Access token', expiry(connection, now) === '-' ? 'none cached' : expiry(connection, now)],
+    ['API domain', connection.apiDomain],
+    ['Accounts server', connection.accountsServer],
+    ['Client id', connection.clientId],
+    ['Last error', connection.lastError ?? '-'],
+    ['Created', new Date(connection.createdAt).toISOString()],
+    ['Updated', new Date(connection.updatedAt).toISOString()],
+  ]
+  const width = Math.max(...fields.map(([label]) => label.length))
+  return fields.map(([label, value]) => `${`${label}:`.padEnd(width + 2)}${value}\n`).join('')
+}

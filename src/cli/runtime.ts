@@ -4,6 +4,7 @@
  */
 import { loadConfig, ConfigError, type Config, type ConfigFlags } from '../config.js'
 import { dataCenterTable } from '../protocol/data-centers.js'
+import type { KeyRing } from '../stores/crypto.js'
 import { resolveKeyRing } from '../stores/key-file.js'
 import type { ConnectionStore } from '../stores/store.js'
 import { TokenManager } from '../tokens/manager.js'
@@ -25,6 +26,14 @@ export async function openStore(
     config.keyFilePath,
   )
   if (warning) ctx.stderr.write(`zoho-auth: warning: ${warning}\n`)
+  return openStoreWithKeyRing(config, keyRing)
+}
+
+/** The configured store under a given key ring (`keys rotate` chooses its own). */
+export async function openStoreWithKeyRing(
+  config: Config,
+  keyRing: KeyRing,
+): Promise<ConnectionStore> {
   if (config.database.kind === 'postgres') {
     const { openPostgresStore } = await import('../stores/postgres.js')
     return openPostgresStore({ connectionString: config.database.url, keyRing })
@@ -77,21 +86,24 @@ export function requireClient(config: Config): void {
 }
 
 /**
- * The connection a command acts on: the one named, else "default", else the only one. With
- * several and none named, the error lists them.
+ * The connection a command acts on: the one named, else the stored default (`connections use`),
+ * else "default", else the only one. With several and none named, the error lists them. A
+ * default naming a connection since removed is ignored rather than followed.
  */
 export async function resolveConnectionId(
-  runtime: Runtime,
+  runtime: Pick<Runtime, 'store'>,
   requested: string | undefined,
 ): Promise<string> {
   if (requested) return requested
   // Ids only: a row this key ring cannot decrypt must not stop finding another by name.
   const ids = await runtime.store.listIds()
+  const chosen = await runtime.store.getDefaultConnection()
+  if (chosen !== null && ids.includes(chosen)) return chosen
   if (ids.length === 0 || ids.includes('default')) return 'default'
   const [only] = ids
   if (ids.length === 1 && only) return only
   throw new ConfigError(
     `There are ${ids.length} connections and none is named "default"`,
-    `Pass --connection NAME, one of: ${ids.join(', ')}.`,
+    `Pick one for every command: zoho-auth connections use NAME (one of: ${ids.join(', ')}), or pass --connection NAME.`,
   )
 }

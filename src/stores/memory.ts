@@ -31,6 +31,7 @@ export class MemoryStore implements ConnectionStore {
   readonly #mints = new Map<string, number[]>()
   readonly #clients = new Map<string, StoredClient>()
   readonly #changes = new EventEmitter().setMaxListeners(0)
+  #defaultConnection: string | null = null
 
   async migrate(): Promise<void> {}
 
@@ -86,6 +87,23 @@ export class MemoryStore implements ConnectionStore {
     this.#deletedVersions.set(id, current.version)
     this.#changes.emit(eventOf(id))
     return true
+  }
+
+  async rename(from: string, to: string, now: number): Promise<Connection | null> {
+    const current = this.#connections.get(from)
+    if (current === undefined) return null
+    if (this.#connections.has(to)) throw new ConnectionExistsError(to)
+    const version = Math.max(current.version, this.#deletedVersions.get(to) ?? 0) + 1
+    const row: Connection = { ...current, id: to, version, updatedAt: now }
+    this.#connections.delete(from)
+    this.#leases.delete(from)
+    this.#deletedVersions.set(from, current.version)
+    this.#deletedVersions.delete(to)
+    this.#connections.set(to, row)
+    if (this.#defaultConnection === from) this.#defaultConnection = to
+    this.#changes.emit(eventOf(from))
+    this.#changes.emit(eventOf(to))
+    return copy(row)
   }
 
   async acquireLease(id: string, owner: string, ttlMs: number, now: number): Promise<boolean> {
@@ -154,6 +172,14 @@ export class MemoryStore implements ConnectionStore {
 
   async deleteClient(clientId: string): Promise<boolean> {
     return this.#clients.delete(clientId)
+  }
+
+  async getDefaultConnection(): Promise<string | null> {
+    return this.#defaultConnection
+  }
+
+  async setDefaultConnection(id: string | null): Promise<void> {
+    this.#defaultConnection = id
   }
 
   /** Nothing is encrypted in memory, so nothing needs re-encrypting. */

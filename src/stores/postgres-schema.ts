@@ -90,6 +90,17 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       )`,
     ],
   },
+  {
+    version: 3,
+    name: 'settings',
+    // Store-wide, non-secret settings such as the default connection (`connections use`).
+    statements: ({ qualifier: q }) => [
+      `CREATE TABLE ${q}settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      )`,
+    ],
+  },
 ]
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,39}$/

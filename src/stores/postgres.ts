@@ -23,9 +23,11 @@ import {
   clientSecretValues,
   newConnectionValues,
   patchColumns,
+  RENAME_COPIED_COLUMNS,
   reencrypted,
   rowToClient,
   rowToConnection,
+  secretsUnderId,
 } from './rows.js'
 import type { ClientRow, ConnectionRow, RowPlace } from './rows.js'
 import type {
@@ -83,7 +85,13 @@ export class PostgresStore implements ConnectionStore {
   readonly #schema: string
   readonly #names: PostgresNames
   readonly #listener: PostgresListener
-  readonly #t: { connections: string; deleted: string; clients: string; mints: string }
+  readonly #t: {
+    connections: string
+    deleted: string
+    clients: string
+    mints: string
+    settings: string
+  }
   readonly #target: PostgresTarget
   readonly #place: RowPlace
   readonly #databaseClock: DatabaseClock
@@ -99,6 +107,7 @@ export class PostgresStore implements ConnectionStore {
     this.#t = {
       connections: `${q}connections`,
       deleted: `${q}deleted_connections`,
+      settings: `${q}settings`,
       clients: `${q}clients`,
       mints: `${q}mints`,
     }
@@ -186,13 +195,20 @@ export class PostgresStore implements ConnectionStore {
    * and a delete of one id take turns: each statement after the lock sees what the other
    * committed. A row lock cannot do this, since the row (or tombstone) may not exist yet.
    */
-  async #withConnectionLock<T>(id: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  async #withConnectionLock<T>(
+    id: string | readonly string[],
+    work: (client: PoolClient) => Promise<T>,
+  ): Promise<T> {
+    // Several ids (a rename) are locked in one order, so two renames cannot deadlock.
+    const ids = typeof id === 'string' ? [id] : [...new Set(id)].sort()
     return this.#withClient(async (client) => {
       await client.query('BEGIN ISOLATION LEVEL READ COMMITTED')
-      await client.query(`SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`, [
-        `zoho-auth connection ${this.#schema}`,
-        id,
-      ])
+      for (const each of ids) {
+        await client.query(`SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`, [
+          `zoho-auth connection ${this.#schema}`,
+          each,
+        ])
+      }
       const result = await work(client)
       await client.query('COMMIT')
       return result
@@ -350,6 +366,47 @@ export class PostgresStore implements ConnectionStore {
     })
   }
 
+  /** Under both ids' locks, so neither a create nor a delete of either interleaves. */
+  async rename(from: string, to: string, now: number): Promise<Connection | null> {
+    const copied = RENAME_COPIED_COLUMNS.join(', ')
+    const row = await this.#withConnectionLock([from, to], async (client) => {
+      await this.#admitIn(client)
+      const t = this.#t
+      const { rows: found } = await client.query<ConnectionRow>(
+        `SELECT * FROM ${t.connections} WHERE id = $1 FOR UPDATE`,
+        [from],
+      )
+      const old = found[0]
+      if (old === undefined) return undefined
+      const taken = await client.query(`SELECT 1 FROM ${t.connections} WHERE id = $1`, [to])
+      if (taken.rows.length > 0) throw new ConnectionExistsError(to)
+      const secrets = secretsUnderId(old, to, this.#keyRing, this.#place)
+      const { rows } = await client.query<ConnectionRow>(
+        `INSERT INTO ${t.connections} (id, refresh_token_enc, access_token_enc, ${copied},
+           version, created_at, updated_at)
+         SELECT $2, $3, $4, ${copied},
+           GREATEST(version, COALESCE((SELECT version FROM ${t.deleted} WHERE id = $2), 0)) + 1,
+           created_at, $5
+         FROM ${t.connections} WHERE id = $1
+         RETURNING *`,
+        [from, to, secrets.refresh, secrets.access, now],
+      )
+      await client.query(
+        `WITH gone AS (DELETE FROM ${t.connections} WHERE id = $1 RETURNING id, version)
+         INSERT INTO ${t.deleted} (id, version) SELECT id, version FROM gone
+         ON CONFLICT (id) DO UPDATE SET version = GREATEST(${t.deleted}.version, excluded.version)`,
+        [from],
+      )
+      await client.query(`DELETE FROM ${t.deleted} WHERE id = $1`, [to])
+      await client.query(
+        `UPDATE ${t.settings} SET value = $1 WHERE key = 'default_connection' AND value = $2`,
+        [to, from],
+      )
+      return rows[0]
+    })
+    return row === undefined ? null : this.#connectionOf(row)
+  }
+
   /** The lease is judged by database time: `now` moves by this clock's offset to it. */
   async acquireLease(id: string, owner: string, ttlMs: number, now: number): Promise<boolean> {
     const at = now + (await this.#databaseClock.offset())
@@ -464,6 +521,25 @@ export class PostgresStore implements ConnectionStore {
       [clientId],
     )
     return rows.length > 0
+  }
+
+  async getDefaultConnection(): Promise<string | null> {
+    const [row] = await this.#query<{ value: string }>(
+      `SELECT value FROM ${this.#t.settings} WHERE key = 'default_connection'`,
+    )
+    return row?.value ?? null
+  }
+
+  async setDefaultConnection(id: string | null): Promise<void> {
+    if (id === null) {
+      await this.#query(`DELETE FROM ${this.#t.settings} WHERE key = 'default_connection'`)
+      return
+    }
+    await this.#query(
+      `INSERT INTO ${this.#t.settings} (key, value) VALUES ('default_connection', $1)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      [id],
+    )
   }
 
   /**

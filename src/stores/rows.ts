@@ -183,3 +183,28 @@ export function reencrypted(ciphertext: string, owner: string, keyRing: KeyRing)
   if (keyRing.isCurrent(ciphertext)) return null
   return keyRing.encrypt(keyRing.decrypt(ciphertext, owner), owner)
 }
+
+/** What a rename copies as stored: every column but the id, the secrets and the bookkeeping. */
+export const RENAME_COPIED_COLUMNS = CONNECTION_COLUMNS.filter(
+  (column) => column !== 'id' && column !== 'refresh_token_enc' && column !== 'access_token_enc',
+)
+
+/** A row's secrets re-encrypted under `to`, the id that becomes their associated data. */
+export function secretsUnderId(
+  row: Pick<ConnectionRow, 'id' | 'refresh_token_enc' | 'access_token_enc'>,
+  to: string,
+  keyRing: KeyRing,
+  place: RowPlace,
+): { refresh: string; access: string | null } {
+  try {
+    return {
+      refresh: keyRing.encrypt(keyRing.decrypt(row.refresh_token_enc, row.id), to),
+      access:
+        row.access_token_enc === null
+          ? null
+          : keyRing.encrypt(keyRing.decrypt(row.access_token_enc, row.id), to),
+    }
+  } catch (error) {
+    throw unreadableRow(error, place, 'connection', row.id)
+  }
+}

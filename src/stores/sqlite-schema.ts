@@ -54,4 +54,15 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       ) STRICT`,
     ],
   },
+  {
+    version: 3,
+    name: 'settings',
+    statements: [
+      // Store-wide, non-secret settings such as the default connection (`connections use`).
+      `CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) STRICT`,
+    ],
+  },
 ]

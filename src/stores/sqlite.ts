@@ -16,9 +16,11 @@ import {
   clientSecretValues,
   newConnectionValues,
   patchColumns,
+  RENAME_COPIED_COLUMNS,
   reencrypted,
   rowToClient,
   rowToConnection,
+  secretsUnderId,
 } from './rows.js'
 import type { ClientRow, ConnectionRow, RowPlace } from './rows.js'
 import { sqliteFailure } from './sqlite-errors.js'
@@ -216,6 +218,42 @@ export class SqliteStore implements ConnectionStore {
     )
   }
 
+  async rename(from: string, to: string, now: number): Promise<Connection | null> {
+    const copied = RENAME_COPIED_COLUMNS.join(', ')
+    const row = this.#run(() =>
+      this.#db
+        .transaction((): ConnectionRow | undefined => {
+          this.#beforeWrite()
+          const old = this.#sql('SELECT * FROM connections WHERE id = ?').get(from) as
+            ConnectionRow | undefined
+          if (old === undefined) return undefined
+          if (this.#sql('SELECT 1 FROM connections WHERE id = ?').get(to) !== undefined) {
+            throw new ConnectionExistsError(to)
+          }
+          const secrets = secretsUnderId(old, to, this.#keyRing, this.#place)
+          const version = Math.max(Number(old.version), this.#nextVersion(to) - 1) + 1
+          const renamed = this.#sql(
+            `INSERT INTO connections (id, refresh_token_enc, access_token_enc, ${copied},
+               version, created_at, updated_at)
+             SELECT ?, ?, ?, ${copied}, ?, created_at, ? FROM connections WHERE id = ?
+             RETURNING *`,
+          ).get(to, secrets.refresh, secrets.access, version, now, from) as ConnectionRow
+          this.#sql('DELETE FROM connections WHERE id = ?').run(from)
+          this.#sql(
+            `INSERT INTO deleted_connections (id, version) VALUES (?, ?)
+             ON CONFLICT (id) DO UPDATE SET version = max(version, excluded.version)`,
+          ).run(from, old.version)
+          this.#sql('DELETE FROM deleted_connections WHERE id = ?').run(to)
+          this.#sql(
+            `UPDATE settings SET value = ? WHERE key = 'default_connection' AND value = ?`,
+          ).run(to, from)
+          return renamed
+        })
+        .immediate(),
+    )
+    return row === undefined ? null : rowToConnection(row, this.#keyRing, this.#place)
+  }
+
   async acquireLease(id: string, owner: string, ttlMs: number, now: number): Promise<boolean> {
     const result = this.#sql(
       `UPDATE connections SET lease_owner = ?, lease_expires_at = ?
@@ -317,6 +355,23 @@ export class SqliteStore implements ConnectionStore {
 
   async deleteClient(clientId: string): Promise<boolean> {
     return this.#sql('DELETE FROM clients WHERE client_id = ?').run(clientId).changes > 0
+  }
+
+  async getDefaultConnection(): Promise<string | null> {
+    const row = this.#sql(`SELECT value FROM settings WHERE key = 'default_connection'`).get() as
+      { value: string } | undefined
+    return row?.value ?? null
+  }
+
+  async setDefaultConnection(id: string | null): Promise<void> {
+    if (id === null) {
+      this.#sql(`DELETE FROM settings WHERE key = 'default_connection'`).run()
+      return
+    }
+    this.#sql(
+      `INSERT INTO settings (key, value) VALUES ('default_connection', ?)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    ).run(id)
   }
 
   async reencryptAll(): Promise<number> {

@@ -95,6 +95,15 @@ export interface ConnectionStore {
   delete(id: string): Promise<boolean>
 
   /**
+   * Renames connection `from` to `to` in one transaction: its secrets are re-encrypted under the
+   * new id (the id is their associated data), `from` leaves a tombstone as `delete` does, `to`
+   * continues past both the row's version and any tombstone of its own, and a default naming
+   * `from` follows it. Returns the renamed row, or null when `from` does not exist; throws
+   * `ConnectionExistsError` if `to` is taken, changing nothing.
+   */
+  rename(from: string, to: string, now: number): Promise<Connection | null>
+
+  /**
    * Takes the refresh lease of a connection for `owner` until `now + ttlMs`, if nobody else holds
    * an unexpired one (the same owner may renew). Atomic across processes.
    */
@@ -131,6 +140,15 @@ export interface ConnectionStore {
   getClient(clientId: string): Promise<StoredClient | null>
   listClients(): Promise<StoredClient[]>
   deleteClient(clientId: string): Promise<boolean>
+
+  /**
+   * The connection commands use when none is named (`zoho-auth connections use NAME`), or null.
+   * A store-wide setting, not a secret; it may name an id that was since deleted, and callers
+   * treat that as unset.
+   */
+  getDefaultConnection(): Promise<string | null>
+  /** Sets (or, with null, clears) the default connection. */
+  setDefaultConnection(id: string | null): Promise<void>
 
   /** Re-encrypts every secret under the key ring's primary key; returns how many rows changed. */
   reencryptAll(): Promise<number>

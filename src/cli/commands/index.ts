@@ -46,8 +46,23 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     name: 'connections',
-    summary: 'list stored connections (connections list [--json])',
+    summary: 'list, show, use (the default), rename or remove stored connections',
     load: async () => (await import('./connections.js')).connectionsCommand,
+  },
+  {
+    name: 'revoke',
+    summary: 'revoke a connection at Zoho (it is kept, marked revoked)',
+    load: async () => (await import('./revoke.js')).revokeCommand,
+  },
+  {
+    name: 'keys',
+    summary: 'keys rotate: re-encrypt every stored secret under a new key',
+    load: async () => (await import('./keys.js')).keysCommand,
+  },
+  {
+    name: 'doctor',
+    summary: 'check credentials, DC, store, key, refresh and scopes, with a fix for each',
+    load: async () => (await import('./doctor.js')).doctorCommand,
   },
   {
     name: 'crm',

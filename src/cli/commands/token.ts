@@ -15,7 +15,8 @@ works. The token is refreshed only when it is about to expire; concurrent
 invocations share one refresh.
 
 Options:
-  --connection NAME   which connection (default: "default", or the only one)
+  --connection NAME   which connection (default: the one \`connections use\` chose, else
+                      "default", else the only one)
 
 ${CONFIG_USAGE}`,
   options: OPTIONS,

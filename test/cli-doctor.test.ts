@@ -1,0 +1,98 @@
+/** `zoho-auth doctor` against the emulator on a socket and a real SQLite file. */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { spawnBin } from './support/bin.js'
+import { runCommand as cli } from './support/cli.js'
+import { startTestEmulator, type TestClient, type TestEmulator } from './support/emulator.js'
+
+const KEY = Buffer.alloc(32, 5).toString('base64')
+const CRM = 'ZohoCRM.modules.ALL,ZohoCRM.settings.ALL,ZohoCRM.users.READ,ZohoCRM.org.READ'
+let zoho: TestEmulator
+let client: TestClient
+
+beforeAll(async () => {
+  zoho = await startTestEmulator()
+})
+afterAll(async () => {
+  await zoho.close()
+})
+beforeEach(async () => {
+  await zoho.control('reset', {})
+  client = await zoho.client({ type: 'self', redirect_uris: [] })
+  await zoho.user('ada@example.com')
+})
+
+function environment(): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'zoho-auth-doctor-'))
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: dir,
+    ZOHO_CLIENT_ID: client.client_id,
+    ZOHO_CLIENT_SECRET: client.client_secret,
+    ZOHO_EMULATOR_URL: zoho.url,
+    ZOHO_AUTH_DB: join(dir, 'tokens.db'),
+    ZOHO_AUTH_ENCRYPTION_KEY: KEY,
+  }
+}
+
+async function connect(env: Record<string, string>, scope: string): Promise<void> {
+  const code = await zoho.selfClientCode({
+    client_id: client.client_id,
+    scope,
+    email: 'ada@example.com',
+  })
+  expect((await cli(['exchange', '--code', code], env)).code).toBe(0)
+}
+
+describe('zoho-auth doctor', () => {
+  it('all checks pass with the CRM scopes; no Invoice scope is a warning, exit 0', async () => {
+    const env = environment()
+    await connect(env, CRM)
+    const run = await cli(['doctor'], env)
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('[ok] credentials')
+    expect(run.stdout).toContain('[ok] store and key: every row decrypts')
+    expect(run.stdout).toContain('[ok] connection "default" is in us')
+    expect(run.stdout).toContain('[ok] connection "default": a token is served')
+    expect(run.stdout).toContain('[ok] scopes cover the CRM recipes')
+    expect(run.stdout).toContain('[warn] no Invoice scope')
+    expect(run.stdout).not.toMatch(/1000\.[0-9a-f]{32}\.[0-9a-f]{32}/)
+  })
+
+  it('missing scopes, a revoked grant and missing credentials fail with a remedy each, exit 1', async () => {
+    const env = environment()
+    await connect(env, 'ZohoCRM.users.READ')
+    await cli(['revoke'], env)
+    const run = await cli(['doctor'], { ...env, ZOHO_CLIENT_SECRET: '' })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('[FAIL] credentials')
+    expect(run.stdout).toContain('[FAIL] connection "default": a token is served')
+    expect(run.stdout).toContain(
+      '[FAIL] scopes miss ZohoCRM.modules, ZohoCRM.settings, ZohoCRM.org',
+    )
+    expect(run.stdout).toContain(
+      '→ zoho-auth login --connection default --scopes ZohoCRM.users.READ,',
+    )
+    const fails = run.stdout.split('\n').filter((line) => line.startsWith('[FAIL]')).length
+    const remedies = run.stdout.split('\n').filter((line) => line.startsWith('    → ')).length
+    expect(remedies).toBeGreaterThanOrEqual(fails)
+  })
+
+  it('a connection that does not exist fails with the command that makes one', async () => {
+    const run = await cli(['doctor', '--connection', 'nope'], environment())
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('[FAIL] connection "nope" exists')
+    expect(run.stdout).toContain('→ zoho-auth exchange --code CODE')
+  })
+
+  it('the real binary prints the checklist, ASCII marks when not a terminal', async () => {
+    const env = environment()
+    await connect(env, CRM)
+    const run = spawnBin(['doctor'], { ...env, NO_COLOR: '1' })
+    expect((await run.exited).code).toBe(0)
+    expect(run.stdout).toContain('[ok] scopes cover the CRM recipes')
+    expect(run.stdout).not.toContain('✓')
+  })
+})
