@@ -30,6 +30,15 @@ export function validToken(connection: Connection, now: number): AccessToken | n
   return toAccessToken(connection)
 }
 
+/** Whether `connection` holds an unexpired access token other than `refused` (a 401's token). */
+export function hasServableToken(
+  connection: Connection,
+  now: number,
+  refused: string | undefined,
+): boolean {
+  return validToken(connection, now) !== null && connection.accessToken !== refused
+}
+
 export function toAccessToken(connection: Connection): AccessToken {
   return Object.freeze({
     connectionId: connection.id,

@@ -1,18 +1,14 @@
 /**
- * What the manager's parts share: resolved options, the in-process cache, the client lookup.
- * Internal to src/tokens.
+ * What the manager's parts share: resolved options, the store, the cache, the events, and the
+ * trusted hosts and client of a connection. Internal to src/tokens.
  */
 import { hostname } from 'node:os'
 import { zohoDataCenters } from '../protocol/data-centers.js'
 import type { DataCenterTable } from '../protocol/data-centers.js'
 import type { Connection, ConnectionStore } from '../stores/store.js'
 import { MintBudget } from './budget.js'
-import {
-  refreshMargin,
-  storedLifetime,
-  toAccessToken,
-  ZOHO_MAX_REFRESH_TOKENS,
-} from './connection.js'
+import { TokenCache } from './cache.js'
+import { storedLifetime, toAccessToken, ZOHO_MAX_REFRESH_TOKENS } from './connection.js'
 import {
   ClientNotConfiguredError,
   ConnectionAccountsServerError,
@@ -22,15 +18,6 @@ import {
 } from './errors.js'
 import { Emitter } from './events.js'
 import type { AccessToken, OAuthClient, TokenEvent, TokenManagerOptions } from './types.js'
-
-export interface CacheEntry {
-  token: AccessToken
-  /** The same resolved promises for every hot-path hit: no allocation per call. */
-  resolved: Promise<AccessToken>
-  resolvedString: Promise<string>
-  /** From here on the token is served while a background refresh runs. */
-  refreshAt: number
-}
 
 export interface RequestSettings {
   fetch?: typeof fetch
@@ -52,7 +39,7 @@ export class ManagerContext {
   readonly budget: MintBudget
   readonly maxRefreshTokens: number
   readonly events = new Emitter<TokenEvent>()
-  readonly cache = new Map<string, CacheEntry>()
+  readonly cache: TokenCache
   /** Connections we warned Zoho will evict (the 21st grant of the same user and client). */
   readonly evictionWarned = new Set<string>()
   closed = false
@@ -77,35 +64,19 @@ export class ManagerContext {
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.allowInsecureHTTP ? { allowInsecureHTTP: true } : {}),
     }
+    this.cache = new TokenCache(this.refreshMarginMs)
     this.budget = new MintBudget(this.store, options.budget)
     this.maxRefreshTokens = options.maxRefreshTokensPerUser ?? ZOHO_MAX_REFRESH_TOKENS
   }
 
-  /** Caches a token; `lifetimeMs` is known exactly when we minted it ourselves. */
-  remember(token: AccessToken, lifetimeMs: number): void {
-    this.cacheToken(token, token.expiresAt - refreshMargin(this.refreshMarginMs, lifetimeMs))
+  /** The token `connection` holds, as handed out (check it is unexpired first). */
+  accessTokenOf(connection: Connection): AccessToken {
+    return toAccessToken(connection)
   }
 
-  cacheToken(token: AccessToken, refreshAt: number): void {
-    const entry = this.cache.get(token.connectionId)
-    if (entry?.token === token) {
-      entry.refreshAt = refreshAt
-      return
-    }
-    // A slower reader must not put an older token back over a newer one (maybe a refused one).
-    if (entry !== undefined && entry.token.expiresAt > token.expiresAt) return
-    this.cache.set(token.connectionId, {
-      token,
-      resolved: Promise.resolve(token),
-      resolvedString: Promise.resolve(token.accessToken),
-      refreshAt,
-    })
-  }
-
-  rememberStored(connection: Connection): AccessToken {
-    const token = toAccessToken(connection)
-    this.remember(token, storedLifetime(connection))
-    return token
+  /** Caches and returns the stored token of `connection`; its lifetime is inferred from the row. */
+  serveStored(connection: Connection): AccessToken {
+    return this.cache.remember(this.accessTokenOf(connection), storedLifetime(connection))
   }
 
   /** The store's row, or the typed error that says why it serves no token. */

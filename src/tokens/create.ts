@@ -155,9 +155,9 @@ async function store(
   const connection =
     (input.replace === true ? await replaceInPlace(ctx, fields) : null) ??
     (await ctx.store.create(fields, ctx.now()))
-  ctx.cache.delete(input.id)
+  ctx.cache.forget(input.id)
   ctx.evictionWarned.delete(input.id)
-  ctx.remember(
+  ctx.cache.remember(
     Object.freeze({
       connectionId: connection.id,
       accessToken: tokens.accessToken,
