@@ -24,19 +24,34 @@ describe('MintBudget.check', () => {
     const budget = await budgetWith(Array.from({ length: 8 }, (_, i) => T0 + i))
     expect(await budget.check(TOKEN, T0 + 10, 'background')).toEqual({
       allowed: false,
-      retryAt: T0 + 600_000,
+      retryAt: T0 + 600_001,
     })
     expect(await budget.check(TOKEN, T0 + 10, 'foreground')).toEqual({ allowed: true })
   })
 
-  it('check: a full window answers retryAt = oldest mint + window', async () => {
+  it('check: a full window answers retryAt = the first moment the oldest mint is out of it', async () => {
     const budget = await budgetWith(Array.from({ length: 10 }, (_, i) => T0 + i * 1000))
+    // The window [now - 600 s, now] includes its edge: the oldest mint counts until T0 + 600 s.
+    expect(await budget.check(TOKEN, T0 + 600_000, 'foreground')).toEqual({
+      allowed: false,
+      retryAt: T0 + 600_001,
+    })
     expect(await budget.check(TOKEN, T0 + 20_000, 'foreground')).toEqual({
       allowed: false,
-      retryAt: T0 + 600_000,
+      retryAt: T0 + 600_001,
     })
-    // Once the oldest leaves the sliding window, one slot is free.
-    expect(await budget.check(TOKEN, T0 + 600_001, 'foreground')).toEqual({ allowed: true })
+  })
+
+  it('check: a caller that waits until retryAt exactly is allowed', async () => {
+    for (const priority of ['foreground', 'background'] as const) {
+      const budget = await budgetWith(Array.from({ length: 10 }, (_, i) => T0 + i * 1000))
+      const refused = await budget.check(TOKEN, T0 + 20_000, priority)
+      if (refused.allowed) throw new Error('expected a refusal')
+      expect(await budget.check(TOKEN, refused.retryAt - 1, priority)).toMatchObject({
+        allowed: false,
+      })
+      expect(await budget.check(TOKEN, refused.retryAt, priority)).toEqual({ allowed: true })
+    }
   })
 
   it('check: honours custom limits and never reserves the whole window', async () => {
@@ -51,7 +66,7 @@ describe('MintBudget.check', () => {
     await budget.record(TOKEN, T0)
     expect(await budget.check(TOKEN, T0, 'background')).toEqual({
       allowed: false,
-      retryAt: T0 + 60_000,
+      retryAt: T0 + 60_001,
     })
   })
 })
@@ -59,10 +74,10 @@ describe('MintBudget.check', () => {
 describe('MintBudget.saturate', () => {
   it('saturate: fills the window so every process waits for the oldest mint to leave it', async () => {
     const budget = await budgetWith([T0])
-    expect(await budget.saturate(TOKEN, T0 + 5000)).toBe(T0 + 600_000)
+    expect(await budget.saturate(TOKEN, T0 + 5000)).toBe(T0 + 600_001)
     expect(await budget.check(TOKEN, T0 + 5000, 'foreground')).toEqual({
       allowed: false,
-      retryAt: T0 + 600_000,
+      retryAt: T0 + 600_001,
     })
   })
 })

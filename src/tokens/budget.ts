@@ -62,9 +62,13 @@ export class MintBudget {
     return this.slotFreesAt(mints, this.mintsPerWindow)
   }
 
-  /** When the window next holds fewer than `limit` mints (mints are oldest first). */
+  /**
+   * The first moment the window holds fewer than `limit` mints (mints are oldest first). The
+   * window `[now - windowMs, now]` includes its edge, so a mint at `t` counts until `t + windowMs`
+   * and is out of it one millisecond later: a caller that waits until then must be let through.
+   */
   private slotFreesAt(mints: readonly number[], limit: number): number {
     const index = Math.max(0, mints.length - limit)
-    return (mints[index] ?? 0) + this.windowMs
+    return (mints[index] ?? 0) + this.windowMs + 1
   }
 }

@@ -134,7 +134,7 @@ describe('TokenManager budget', () => {
     expect(await warning).toEqual({
       type: 'warning',
       connectionId: 'acme',
-      message: `Background refresh of "acme" skipped: only the last 2 of Zoho's 10 token requests per window are left, kept for callers whose token has expired; next try after ${new Date(h.clock.value - 1000 + WINDOW).toISOString()}`,
+      message: `Background refresh of "acme" skipped: only the last 2 of Zoho's 10 token requests per window are left, kept for callers whose token has expired; next try after ${new Date(h.clock.value - 1000 + WINDOW + 1).toISOString()}`,
     })
     expect(h.zoho.count('refresh_token')).toBe(0)
     // The reserve is for callers whose token has expired.
@@ -152,12 +152,24 @@ describe('TokenManager budget', () => {
     const error = await h.manager.getToken('acme').catch((e: unknown) => e)
     expect(error).toMatchObject({
       code: 'ERR_TOKEN_THROTTLED',
-      retryAt: oldest + WINDOW,
-      message: `Connection "acme" has used its Zoho token budget (10 per 10 minutes); retry after ${new Date(oldest + WINDOW).toISOString()}`,
+      retryAt: oldest + WINDOW + 1,
+      message: `Connection "acme" has used its Zoho token budget (10 per 10 minutes); retry after ${new Date(oldest + WINDOW + 1).toISOString()}`,
       remedy:
         'Wait until the retry time; something is refreshing far too often — reuse access tokens until they expire.',
     })
     expect(h.zoho.count('refresh_token')).toBe(0)
+  })
+
+  it('getToken: a caller that waits until the retryAt of ERR_TOKEN_THROTTLED is served at once', async () => {
+    const h = harness()
+    const { refreshToken } = await h.seed({ expiresInMs: -1 })
+    for (let i = 0; i < 10; i++)
+      await h.store.recordMint(mintKey(refreshToken), h.clock.value - 500_000 + i, WINDOW)
+    const error = await h.manager.getToken('acme').catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'ERR_TOKEN_THROTTLED' })
+    h.clock.value = (error as { retryAt: number }).retryAt
+    await expect(h.manager.getToken('acme')).resolves.toMatchObject({ connectionId: 'acme' })
+    expect(h.zoho.count('refresh_token')).toBe(1)
   })
 
   it('getToken: a still-valid token is served while the budget is spent', async () => {
@@ -178,7 +190,7 @@ describe('TokenManager budget', () => {
     const sentAt = h.clock.value
     await expect(h.manager.getToken('acme')).rejects.toMatchObject({
       code: 'ERR_TOKEN_THROTTLED',
-      retryAt: sentAt + WINDOW,
+      retryAt: sentAt + WINDOW + 1,
     })
     expect(await h.store.mintsInWindow(mintKey(refreshToken), h.clock.value, WINDOW)).toHaveLength(
       10,
@@ -189,7 +201,7 @@ describe('TokenManager budget', () => {
     })
     expect(h.zoho.count('refresh_token')).toBe(1)
     expect((await h.store.get('acme'))?.lastError).toBe(
-      `Connection "acme" has used its Zoho token budget (10 per 10 minutes); retry after ${new Date(sentAt + WINDOW).toISOString()}`,
+      `Connection "acme" has used its Zoho token budget (10 per 10 minutes); retry after ${new Date(sentAt + WINDOW + 1).toISOString()}`,
     )
   })
 
