@@ -243,26 +243,6 @@ describe('TokenManager.importRefreshToken', () => {
   })
 })
 
-describe('TokenManager.revoke', () => {
-  it('revoke: revokes the refresh token at Zoho and keeps the connection as revoked', async () => {
-    const h = harness()
-    const { refreshToken } = await h.seed({ expiresInMs: 30 * 60_000 })
-    await h.manager.getToken('acme')
-    await h.manager.revoke('acme')
-    const revoke = h.zoho.requests.find((r) => r.url.pathname === '/oauth/v2/token/revoke')
-    expect(revoke?.url.searchParams.get('token')).toBe(refreshToken)
-    expect(await h.store.get('acme')).toMatchObject({ status: 'revoked', accessToken: null })
-    await expect(h.manager.getToken('acme')).rejects.toMatchObject({
-      code: 'ERR_CONNECTION_REVOKED',
-      message: 'Connection "acme" was revoked',
-    })
-    expect(h.events).toContainEqual({ type: 'revoked', connectionId: 'acme' })
-    await expect(h.manager.revoke('nope')).rejects.toMatchObject({
-      code: 'ERR_CONNECTION_NOT_FOUND',
-    })
-  })
-})
-
 describe('TokenManager.list', () => {
   it('list: returns the stored connections', async () => {
     const h = harness()

@@ -2,7 +2,14 @@
  * The token manager's errors. Each says what happened, carries a fixed `code`, and says what to
  * do (`remedy`); messages pass through `redact` via ZohoAuthError.
  */
-import { ERR_UNTRUSTED_ACCOUNTS_SERVER, ZohoAuthError } from '../protocol/errors.js'
+import {
+  ERR_UNTRUSTED_ACCOUNTS_SERVER,
+  TransportError,
+  UnexpectedResponseError,
+  ZohoAuthError,
+  ZohoOAuthError,
+  ZohoThrottledError,
+} from '../protocol/errors.js'
 
 export const ERR_CONNECTION_NOT_FOUND = 'ERR_CONNECTION_NOT_FOUND'
 export const ERR_NEEDS_REAUTH = 'ERR_NEEDS_REAUTH'
@@ -12,6 +19,7 @@ export const ERR_CLIENT_NOT_CONFIGURED = 'ERR_CLIENT_NOT_CONFIGURED'
 export const ERR_NO_REFRESH_TOKEN = 'ERR_NO_REFRESH_TOKEN'
 export const ERR_REFRESH_TIMEOUT = 'ERR_REFRESH_TIMEOUT'
 export const ERR_UNKNOWN_DATA_CENTER = 'ERR_UNKNOWN_DATA_CENTER'
+export const ERR_REVOKE_FAILED = 'ERR_REVOKE_FAILED'
 
 /** No connection with this id in the store. */
 export class ConnectionNotFoundError extends ZohoAuthError {
@@ -89,6 +97,36 @@ export class ConnectionRevokedError extends ZohoAuthError {
       remedy: `Grant access again to use "${connectionId}", or delete it.`,
     })
     this.connectionId = connectionId
+  }
+}
+
+/**
+ * Zoho did not confirm a revoke (an error answer, a throttle, no answer at all): the connection
+ * is left exactly as it was, since its refresh token may still be live at Zoho.
+ */
+export class RevokeFailedError extends ZohoAuthError {
+  override name = 'RevokeFailedError'
+  readonly connectionId: string
+
+  constructor(init: { connectionId: string; cause: unknown }) {
+    const cause = init.cause
+    const what = cause instanceof Error ? cause.message : String(cause)
+    const id = init.connectionId
+    const remedy =
+      cause instanceof ZohoThrottledError
+        ? `Zoho is throttling this client: wait a few minutes, then revoke "${id}" again.`
+        : cause instanceof TransportError
+          ? `Check the network to Zoho, then revoke "${id}" again.`
+          : cause instanceof UnexpectedResponseError ||
+              (cause instanceof ZohoOAuthError && cause.status >= 500)
+            ? `Zoho failed on its side: wait a moment, then revoke "${id}" again.`
+            : `${cause instanceof ZohoAuthError ? `${cause.remedy} ` : ''}Then revoke "${id}" again.`
+    super(
+      ERR_REVOKE_FAILED,
+      `Revoking "${init.connectionId}" at Zoho failed (${what}); the connection is unchanged and its refresh token may still be live at Zoho`,
+      { remedy, cause },
+    )
+    this.connectionId = init.connectionId
   }
 }
 

@@ -2,22 +2,37 @@
  * Revoking a connection: its refresh token is revoked at Zoho, then the connection is kept with
  * status `revoked`. Internal to src/tokens; see docs/architecture.md, "What revoke means".
  */
-import { revokeToken, ZohoOAuthError } from '../protocol/index.js'
+import { revokeToken, ZohoOAuthError, ZohoThrottledError } from '../protocol/index.js'
 import type { ManagerContext } from './context.js'
-import { ConnectionNotFoundError } from './errors.js'
+import { ConnectionNotFoundError, RevokeFailedError } from './errors.js'
+
+/**
+ * Zoho's answer for a token it does not know (HTTP 400, `invalid_token`): revoked before, or
+ * never issued. It is as revoked as it gets. A 400 that names another error (a throttle,
+ * invalid_client) is not that answer.
+ *
+ * @see https://www.zoho.com/crm/developer/docs/api/v8/revoke-tokens.html
+ */
+function isUnknownToken(error: unknown): boolean {
+  return (
+    error instanceof ZohoOAuthError &&
+    !(error instanceof ZohoThrottledError) &&
+    error.status === 400 &&
+    error.error === 'invalid_token'
+  )
+}
 
 export async function revokeConnection(ctx: ManagerContext, connectionId: string): Promise<void> {
   let connection = await ctx.store.get(connectionId)
   if (connection === null) throw new ConnectionNotFoundError(connectionId)
   if (connection.status === 'revoked') return
+  // Checked before anything is sent: an untrusted host gets no refresh token.
+  const accountsServer = ctx.accountsServer(connection)
   try {
-    await revokeToken(
-      { accountsServer: ctx.accountsServer(connection), token: connection.refreshToken },
-      ctx.request,
-    )
+    await revokeToken({ accountsServer, token: connection.refreshToken }, ctx.request)
   } catch (error) {
-    // Zoho answers 400 for a token it no longer knows: it is as revoked as it gets.
-    if (!(error instanceof ZohoOAuthError)) throw error
+    // Anything but Zoho's "unknown token" may leave the refresh token live: change nothing.
+    if (!isUnknownToken(error)) throw new RevokeFailedError({ connectionId, cause: error })
   }
   while (connection !== null && connection.status !== 'revoked') {
     const written = await ctx.store.update(

@@ -19,6 +19,16 @@ export type RefreshOutcome =
   | 'network'
   | { hold: Promise<void> }
 
+/** How the fake answers a revoke: Zoho's own answers, and what goes wrong on the way. */
+export type RevokeOutcome =
+  | 'ok'
+  | 'unknown_token'
+  | 'unavailable'
+  | 'throttle'
+  | 'invalid_client'
+  | 'network'
+  | { hold: Promise<void> }
+
 export interface FakeZohoUser {
   zuid: string
   email: string
@@ -33,6 +43,8 @@ export class FakeZoho {
   /** Outcomes of the next refresh requests, first first; then `defaultRefresh`. */
   readonly refreshOutcomes: RefreshOutcome[] = []
   defaultRefresh: RefreshOutcome = 'ok'
+  /** Outcomes of the next revoke requests, first first; then 'ok' (or 'unknown_token'). */
+  readonly revokeOutcomes: RevokeOutcome[] = []
   readonly validRefreshTokens = new Set<string>()
   readonly validCodes = new Set<string>()
   private counter = 0
@@ -44,10 +56,7 @@ export class FakeZoho {
     const headers = new Headers(init?.headers)
     this.requests.push({ method, url, form, headers })
     if (url.pathname === '/oauth/v2/token') return this.token(form)
-    if (url.pathname === '/oauth/v2/token/revoke') {
-      this.validRefreshTokens.delete(url.searchParams.get('token') ?? '')
-      return json({ status: 'success' })
-    }
+    if (url.pathname === '/oauth/v2/token/revoke') return this.revoke(url.searchParams.get('token'))
     if (url.pathname === '/oauth/user/info') {
       return json({ ZUID: Number(this.user.zuid), Email: this.user.email, Display_Name: 'Ada' })
     }
@@ -112,6 +121,21 @@ export class FakeZoho {
       return json({ error: 'invalid_code' })
     }
     return json(this.tokenBody({}))
+  }
+
+  private async revoke(token: string | null): Promise<Response> {
+    const outcome = this.revokeOutcomes.shift() ?? 'ok'
+    if (typeof outcome === 'object') await outcome.hold
+    if (outcome === 'network') throw new TypeError('fetch failed')
+    if (outcome === 'unavailable') return json({ status: 'failure', error: 'server_error' }, 503)
+    // Zoho's throttle comes with HTTP 200.
+    if (outcome === 'throttle') return json({ error: 'Access Denied' })
+    if (outcome === 'invalid_client') return json({ error: 'invalid_client' })
+    // Zoho: a token it does not know is refused with HTTP 400.
+    if (outcome === 'unknown_token' || !this.validRefreshTokens.delete(token ?? '')) {
+      return json({ status: 'failure', error: 'invalid_token' }, 400)
+    }
+    return json({ status: 'success' })
   }
 
   private tokenBody(extra: Record<string, string>): Record<string, unknown> {
