@@ -20,6 +20,7 @@ export const ERR_NO_REFRESH_TOKEN = 'ERR_NO_REFRESH_TOKEN'
 export const ERR_REFRESH_TIMEOUT = 'ERR_REFRESH_TIMEOUT'
 export const ERR_UNKNOWN_DATA_CENTER = 'ERR_UNKNOWN_DATA_CENTER'
 export const ERR_REVOKE_FAILED = 'ERR_REVOKE_FAILED'
+export const ERR_CONNECTION_REGRANTED = 'ERR_CONNECTION_REGRANTED'
 
 /** No connection with this id in the store. */
 export class ConnectionNotFoundError extends ZohoAuthError {
@@ -127,6 +128,24 @@ export class RevokeFailedError extends ZohoAuthError {
       { remedy, cause },
     )
     this.connectionId = init.connectionId
+  }
+}
+
+/**
+ * A revoke found the connection granted again (replaced, or deleted and created with another
+ * refresh token) while its request was in flight: the old grant is revoked, the new one is kept.
+ */
+export class ConnectionRegrantedError extends ZohoAuthError {
+  override name = 'ConnectionRegrantedError'
+  readonly connectionId: string
+
+  constructor(connectionId: string) {
+    super(
+      ERR_CONNECTION_REGRANTED,
+      `Connection "${connectionId}" was granted again while its old refresh token was being revoked: the old one is revoked at Zoho, the new grant is active and was kept`,
+      { remedy: `Revoke "${connectionId}" again if the new grant should go too.` },
+    )
+    this.connectionId = connectionId
   }
 }
 

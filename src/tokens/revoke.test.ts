@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest'
+import { describe, it, expect, vi } from 'vitest'
 import type { RevokeOutcome } from './test-support.js'
 import { harness } from './test-support.js'
 
@@ -86,4 +86,72 @@ describe('TokenManager.revoke', () => {
       expect(await h.store.get('acme')).toMatchObject({ status: 'revoked' })
     })
   }
+
+  it('revoke: a re-grant (replace) that lands while the revoke is in flight stays active', async () => {
+    const h = harness()
+    const old = await h.seed({ expiresInMs: 30 * 60_000 })
+    const { hold, release } = gate()
+    h.zoho.revokeOutcomes.push({ hold })
+    const revoking = h.manager.revoke('acme').catch((e: unknown) => e)
+    await vi.waitFor(() => expect(revokeRequests(h)).toBe(1))
+    const regranted = await h
+      .sibling()
+      .createFromCode({ id: 'acme', code: h.zoho.newCode(), replace: true })
+    release()
+    expect(await revoking).toMatchObject({
+      name: 'ConnectionRegrantedError',
+      code: 'ERR_CONNECTION_REGRANTED',
+      connectionId: 'acme',
+      message:
+        'Connection "acme" was granted again while its old refresh token was being revoked: the old one is revoked at Zoho, the new grant is active and was kept',
+      remedy: 'Revoke "acme" again if the new grant should go too.',
+    })
+    expect(await h.store.get('acme')).toMatchObject({
+      status: 'active',
+      refreshToken: regranted.refreshToken,
+      accessToken: regranted.accessToken,
+    })
+    expect(h.zoho.validRefreshTokens.has(old.refreshToken)).toBe(false)
+    expect(h.events.filter((e) => e.type === 'revoked')).toEqual([])
+    expect((await h.manager.getToken('acme')).accessToken).toBe(regranted.accessToken)
+  })
+
+  it('revoke: a delete and re-create with another refresh token while in flight stays active', async () => {
+    const h = harness()
+    await h.seed({ expiresInMs: 30 * 60_000 })
+    const { hold, release } = gate()
+    h.zoho.revokeOutcomes.push({ hold })
+    const revoking = h.manager.revoke('acme').catch((e: unknown) => e)
+    await vi.waitFor(() => expect(revokeRequests(h)).toBe(1))
+    expect(await h.sibling().delete('acme')).toBe(true)
+    const fresh = await h.seed({ expiresInMs: 30 * 60_000, zuid: '700000002' })
+    release()
+    expect(await revoking).toMatchObject({ code: 'ERR_CONNECTION_REGRANTED' })
+    expect(await h.store.get('acme')).toMatchObject({
+      status: 'active',
+      refreshToken: fresh.refreshToken,
+    })
+  })
+
+  it('revoke: a refresh of the same grant that lands while the revoke is in flight is revoked too', async () => {
+    const h = harness()
+    const seeded = await h.seed({ expiresInMs: 30 * 60_000 })
+    const { hold, release } = gate()
+    h.zoho.revokeOutcomes.push({ hold })
+    const revoking = h.manager.revoke('acme')
+    await vi.waitFor(() => expect(revokeRequests(h)).toBe(1))
+    await h.sibling().invalidate('acme', seeded.accessToken)
+    release()
+    await revoking
+    expect(await h.store.get('acme')).toMatchObject({ status: 'revoked', accessToken: null })
+    expect(h.events).toContainEqual({ type: 'revoked', connectionId: 'acme' })
+  })
 })
+
+function gate(): { hold: Promise<void>; release: () => void } {
+  let release = (): void => undefined
+  const hold = new Promise<void>((resolve) => {
+    release = resolve
+  })
+  return { hold, release }
+}

@@ -4,7 +4,8 @@
  */
 import { revokeToken, ZohoOAuthError, ZohoThrottledError } from '../protocol/index.js'
 import type { ManagerContext } from './context.js'
-import { ConnectionNotFoundError, RevokeFailedError } from './errors.js'
+import type { Connection } from '../stores/store.js'
+import { ConnectionNotFoundError, ConnectionRegrantedError, RevokeFailedError } from './errors.js'
 
 /**
  * Zoho's answer for a token it does not know (HTTP 400, `invalid_token`): revoked before, or
@@ -23,7 +24,7 @@ function isUnknownToken(error: unknown): boolean {
 }
 
 export async function revokeConnection(ctx: ManagerContext, connectionId: string): Promise<void> {
-  let connection = await ctx.store.get(connectionId)
+  const connection = await ctx.store.get(connectionId)
   if (connection === null) throw new ConnectionNotFoundError(connectionId)
   if (connection.status === 'revoked') return
   // Checked before anything is sent: an untrusted host gets no refresh token.
@@ -34,16 +35,23 @@ export async function revokeConnection(ctx: ManagerContext, connectionId: string
     // Anything but Zoho's "unknown token" may leave the refresh token live: change nothing.
     if (!isUnknownToken(error)) throw new RevokeFailedError({ connectionId, cause: error })
   }
-  while (connection !== null && connection.status !== 'revoked') {
+  // Its access tokens died with it at Zoho, whatever happens to the row below.
+  ctx.cache.forget(connectionId)
+  // Only the grant we revoked becomes revoked: a re-grant that landed meanwhile stays active.
+  let current: Connection | null = connection
+  while (current !== null && current.status !== 'revoked') {
+    if (current.refreshToken !== connection.refreshToken) {
+      throw new ConnectionRegrantedError(connectionId)
+    }
     const written = await ctx.store.update(
       connectionId,
       { status: 'revoked', accessToken: null, accessTokenExpiresAt: null, lastError: null },
-      connection.version,
+      current.version,
       ctx.now(),
     )
     if (written !== null) break
-    connection = await ctx.store.get(connectionId)
+    current = await ctx.store.get(connectionId)
   }
-  ctx.cache.forget(connectionId)
-  ctx.events.emit({ type: 'revoked', connectionId })
+  // Deleted meanwhile: revoked at Zoho, and nothing is left to mark.
+  if (current !== null) ctx.events.emit({ type: 'revoked', connectionId })
 }
