@@ -36,8 +36,9 @@ export type MintOutcome =
   /** Another process took the lease between our attempts: its request is this burst's. */
   | { kind: 'lease_lost' }
   /**
-   * The connection was re-granted (replaced, or deleted and created again) while our request was
-   * in flight: what we got belongs to the old grant and was not written. Start over.
+   * The row changed under the request (re-granted: replaced, or deleted and created again; or
+   * marked by another process): what Zoho said was about the old grant and was not written.
+   * Start over on what the store holds now.
    */
   | { kind: 'regranted' }
 
@@ -198,7 +199,7 @@ async function markNeedsReauth(
     ctx.evictionWarned.has(connection.id) || isEvicted(connection, all, ctx.maxRefreshTokens)
   const reason = reauthReason(evicted)
   let base: Connection | null = connection
-  // Retry the write on a version race, unless the grant was replaced meanwhile.
+  // Only the grant Zoho refused is dead: a re-grant (or another writer's verdict) wins the race.
   while (base?.status === 'active' && base.refreshToken === connection.refreshToken) {
     const written = await ctx.store.update(
       base.id,
@@ -206,13 +207,15 @@ async function markNeedsReauth(
       base.version,
       ctx.now(),
     )
-    if (written !== null) break
+    if (written !== null) {
+      ctx.cache.forget(connection.id)
+      ctx.events.emit({ type: 'needs_reauth', connectionId: connection.id, reason, evicted })
+      const error = new NeedsReauthError({ connectionId: connection.id, evicted, cause })
+      return { kind: 'dead', error }
+    }
     base = await ctx.store.get(connection.id)
   }
-  ctx.cache.forget(connection.id)
-  ctx.events.emit({ type: 'needs_reauth', connectionId: connection.id, reason, evicted })
-  return {
-    kind: 'dead',
-    error: new NeedsReauthError({ connectionId: connection.id, evicted, cause }),
-  }
+  // Not written: re-granted, deleted, or already marked by another process. Starting over reads
+  // which, and serves the new grant or says what the row says.
+  return { kind: 'regranted' }
 }

@@ -217,6 +217,48 @@ describe('TokenManager budget', () => {
 })
 
 describe('TokenManager failures', () => {
+  it('getToken: invalid_code for a grant replaced while its request was in flight serves the new grant, with no needs_reauth', async () => {
+    const h = harness()
+    const old = await h.seed({ expiresInMs: -1 })
+    const { hold, release } = gate()
+    h.zoho.refreshOutcomes.push({ hold })
+    const pending = h.manager.getToken('acme').catch((e: unknown) => e)
+    await vi.waitFor(() => expect(h.zoho.count('refresh_token')).toBe(1))
+    // Re-granted meanwhile; Zoho then answers the old refresh token with invalid_code.
+    const regranted = await h
+      .sibling()
+      .createFromCode({ id: 'acme', code: h.zoho.newCode(), replace: true })
+    h.zoho.validRefreshTokens.delete(old.refreshToken)
+    release()
+    expect(await pending).toMatchObject({ accessToken: regranted.accessToken })
+    expect(h.events.filter((e) => e.type === 'needs_reauth')).toEqual([])
+    expect(await h.store.get('acme')).toMatchObject({
+      status: 'active',
+      refreshToken: regranted.refreshToken,
+    })
+  })
+
+  it('getToken: invalid_code for a grant re-created with an expired token refreshes the new grant', async () => {
+    const h = harness()
+    const old = await h.seed({ expiresInMs: -1 })
+    const { hold, release } = gate()
+    h.zoho.refreshOutcomes.push({ hold })
+    const pending = h.manager.getToken('acme').catch((e: unknown) => e)
+    await vi.waitFor(() => expect(h.zoho.count('refresh_token')).toBe(1))
+    expect(await h.sibling().delete('acme')).toBe(true)
+    const fresh = await h.seed({ expiresInMs: -1, zuid: '700000002' })
+    h.zoho.validRefreshTokens.delete(old.refreshToken)
+    release()
+    const token = (await pending) as { accessToken: string }
+    expect(h.events.filter((e) => e.type === 'needs_reauth')).toEqual([])
+    expect(await h.store.get('acme')).toMatchObject({
+      status: 'active',
+      refreshToken: fresh.refreshToken,
+      accessToken: token.accessToken,
+    })
+    expect(h.zoho.count('refresh_token')).toBe(2)
+  })
+
   it('getToken: invalid_code marks needs_reauth even when another stored row cannot be decrypted', async () => {
     const h = harness({ store: new UnreadableRowStore() })
     await h.seed({ expiresInMs: -1 })
