@@ -140,6 +140,7 @@ describe('SqliteStore migrations', () => {
     expect(db.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([
       { version: 1, name: 'connections, clients, mints' },
       { version: 2, name: 'deleted connection versions' },
+      { version: 3, name: 'evicted flag' },
     ])
     db.close()
   })
@@ -152,7 +153,7 @@ describe('SqliteStore migrations', () => {
     db.close()
     await expect(openSqliteStore({ path, keyRing })).rejects.toMatchObject({
       code: 'ERR_STORE',
-      message: 'The database schema is at version 99, newer than this zoho-auth knows (2)',
+      message: `The database schema is at version 99, newer than this zoho-auth knows (${SQLITE_MIGRATIONS.length})`,
       remedy: 'Upgrade zoho-auth to the version that last wrote this database.',
     })
   })

@@ -28,6 +28,8 @@ export interface ConnectionRow {
   access_token_expires_at: SqlInt | null
   status: string
   last_error: string | null
+  /** 0/1 in SQLite, a boolean in PostgreSQL. */
+  evicted: SqlInt | boolean
   version: SqlInt
   created_at: SqlInt
   updated_at: SqlInt
@@ -56,6 +58,7 @@ export const CONNECTION_COLUMNS = [
   'access_token_expires_at',
   'status',
   'last_error',
+  'evicted',
 ] as const
 
 export type ConnectionColumn = (typeof CONNECTION_COLUMNS)[number]
@@ -80,6 +83,8 @@ export function rowToConnection(row: ConnectionRow, keyRing: KeyRing): Connectio
       row.access_token_expires_at === null ? null : toNumber(row.access_token_expires_at),
     status: row.status as ConnectionStatus,
     lastError: row.last_error,
+    evicted:
+      row.evicted === true || (typeof row.evicted !== 'boolean' && toNumber(row.evicted) === 1),
     version: toNumber(row.version),
     createdAt: toNumber(row.created_at),
     updatedAt: toNumber(row.updated_at),
@@ -91,7 +96,8 @@ export function newConnectionValues(
   connection: NewConnection,
   keyRing: KeyRing,
 ): Array<string | number | null> {
-  const columns = patchColumns(connection.id, connection, keyRing)
+  const flagged = { ...connection, evicted: connection.evicted ?? false }
+  const columns = patchColumns(connection.id, flagged, keyRing)
   const byName = new Map(columns)
   return CONNECTION_COLUMNS.map((column) =>
     column === 'id' ? connection.id : (byName.get(column) ?? null),
@@ -131,6 +137,8 @@ export function patchColumns(
   put('access_token_expires_at', patch.accessTokenExpiresAt)
   put('status', patch.status)
   put('last_error', patch.lastError)
+  // 1/0 suits both: SQLite has no boolean, and PostgreSQL reads '1'/'0' as one.
+  put('evicted', patch.evicted === undefined ? undefined : patch.evicted ? 1 : 0)
   return out
 }
 

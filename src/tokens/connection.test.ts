@@ -25,6 +25,7 @@ function connection(overrides: Partial<Connection> = {}): Connection {
     accessTokenExpiresAt: 3_600_000,
     status: 'active',
     lastError: null,
+    evicted: false,
     version: 1,
     createdAt: 0,
     updatedAt: 0,
