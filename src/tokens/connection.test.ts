@@ -77,3 +77,15 @@ describe('evictedConnections', () => {
     expect(isEvicted(all[2] as Connection, all, 20)).toBe(false)
   })
 })
+
+describe('isEvicted', () => {
+  it("isEvicted: counts only newer grants that hold one of Zoho's slots (active ones)", () => {
+    const all = Array.from({ length: 21 }, (_, i) => connection({ id: `c${i}`, createdAt: i }))
+    const target = all[0] as Connection
+    expect(isEvicted(target, all, 20)).toBe(true)
+    for (const status of ['revoked', 'needs_reauth'] as const) {
+      const holding = all.map((c) => (c.id === 'c7' ? { ...c, status } : c))
+      expect(isEvicted(target, holding, 20)).toBe(false)
+    }
+  })
+})

@@ -86,7 +86,10 @@ export function evictedConnections(
   return same.slice(max)
 }
 
-/** Whether `connection` has at least `max` newer grants of the same client and user. */
+/**
+ * Whether `connection` has at least `max` newer grants of the same client and user that hold one
+ * of Zoho's slots: active ones. Revoked and re-auth grants hold none.
+ */
 export function isEvicted(
   connection: Connection,
   connections: readonly Connection[],
@@ -98,6 +101,7 @@ export function isEvicted(
       c.id !== connection.id &&
       c.clientId === connection.clientId &&
       c.zuid === connection.zuid &&
+      c.status === 'active' &&
       c.createdAt > connection.createdAt,
   )
   return newer.length >= max

@@ -85,9 +85,8 @@ export class ManagerContext {
     if (connection === null) throw new ConnectionNotFoundError(id)
     if (connection.status === 'revoked') throw new ConnectionRevokedError(id)
     if (connection.status === 'needs_reauth') {
-      // Evicted: we warned about it, or the reason we stored says so.
-      const evicted =
-        this.evictionWarned.has(id) || (connection.lastError ?? '').includes('evicted')
+      // Evicted: the process that marked it said so, or we warned about it here.
+      const evicted = connection.evicted || this.evictionWarned.has(id)
       throw new NeedsReauthError({ connectionId: id, evicted })
     }
     return connection

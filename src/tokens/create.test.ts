@@ -158,6 +158,7 @@ describe('TokenManager.createFromCode', () => {
         'Zoho evicted this refresh token because the same user granted this client 20 newer ones',
       evicted: true,
     })
+    expect(await h.store.get('c1')).toMatchObject({ status: 'needs_reauth', evicted: true })
     // Another process that never saw the warning reaches the same verdict from the store.
     const c2 = await h.store.get('c2')
     h.zoho.validRefreshTokens.delete(c2?.refreshToken ?? '')
@@ -180,6 +181,48 @@ describe('TokenManager eviction accounting', () => {
     expect(h.events.filter((e) => e.type === 'warning')).toEqual([])
     expect(h.events.at(-1)).toEqual({ type: 'created', connectionId: 'c21' })
   })
+  it('getToken: invalid_code for a grant whose 20 newer ones include a revoked one is not called an eviction', async () => {
+    const h = harness()
+    for (let i = 1; i <= 21; i++) {
+      h.clock.advance(1000)
+      // c5 is revoked before c21 is granted: Zoho never holds more than 20, c1 is not evicted.
+      if (i === 21) await h.manager.revoke('c5')
+      await h.manager.createFromCode({ id: `c${i}`, code: h.zoho.newCode() })
+    }
+    expect(h.events.filter((e) => e.type === 'warning')).toEqual([])
+    // The user revokes c1 at Zoho: its 20 newer grants hold only 19 slots.
+    const c1 = await h.store.get('c1')
+    h.zoho.validRefreshTokens.delete(c1?.refreshToken ?? '')
+    h.clock.advance(3_600_000)
+    await expect(h.manager.getToken('c1')).rejects.toMatchObject({
+      code: 'ERR_NEEDS_REAUTH',
+      evicted: false,
+    })
+    expect(await h.store.get('c1')).toMatchObject({ status: 'needs_reauth', evicted: false })
+  })
+
+  it('getToken: whether a connection was evicted is read from the stored flag, not from lastError', async () => {
+    const h = harness()
+    await h.seed({ id: 'a', expiresInMs: -1 })
+    await h.seed({ id: 'b', expiresInMs: -1 })
+    const a = await h.store.get('a')
+    const b = await h.store.get('b')
+    await h.store.update(
+      'a',
+      { status: 'needs_reauth', lastError: 'refresh failed: evicted?', evicted: false },
+      a?.version ?? 0,
+      h.clock.value,
+    )
+    await h.store.update(
+      'b',
+      { status: 'needs_reauth', lastError: null, evicted: true },
+      b?.version ?? 0,
+      h.clock.value,
+    )
+    await expect(h.manager.getToken('a')).rejects.toMatchObject({ evicted: false })
+    await expect(h.manager.getToken('b')).rejects.toMatchObject({ evicted: true })
+  })
+
   it('createFromCode: a replaced connection counts as the newest grant, so the oldest other one is evicted', async () => {
     const h = harness()
     for (let i = 1; i <= 21; i++) {

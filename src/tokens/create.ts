@@ -149,6 +149,7 @@ async function store(
     accessTokenExpiresAt: sentAt + lifetimeMs,
     status: 'active',
     lastError: null,
+    evicted: false,
   }
   // Replaced in place, never deleted and re-created: the row is never missing, and its version
   // keeps rising, so a refresh of the old grant still in flight loses its compare-and-set.

@@ -203,7 +203,7 @@ async function markNeedsReauth(
   while (base?.status === 'active' && base.refreshToken === connection.refreshToken) {
     const written = await ctx.store.update(
       base.id,
-      { status: 'needs_reauth', lastError: reason },
+      { status: 'needs_reauth', lastError: reason, evicted },
       base.version,
       ctx.now(),
     )
