@@ -45,9 +45,17 @@ export class MintBudget {
     return { allowed: false, retryAt: this.slotFreesAt(mints, limit) }
   }
 
-  /** Counts a mint; called BEFORE the request is sent, so a crash mid-request still counts. */
+  /**
+   * Counts a mint; called BEFORE the request is sent, so a crash mid-request still counts. A
+   * request that turns out to have minted nothing gives it back with `forget`.
+   */
   async record(refreshToken: string, now: number): Promise<number[]> {
     return this.store.recordMint(mintKey(refreshToken), now, this.windowMs)
+  }
+
+  /** Takes back a mint counted at `at` whose request provably minted nothing (see failures.ts). */
+  async forget(refreshToken: string, at: number): Promise<void> {
+    await this.store.forgetMint(mintKey(refreshToken), at)
   }
 
   /**

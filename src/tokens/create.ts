@@ -17,6 +17,7 @@ import { canReadCRMUser, canReadUserInfo, evictedConnections } from './connectio
 import type { ManagerContext } from './context.js'
 import { NoRefreshTokenError, TokenThrottledError, UnknownDataCenterError } from './errors.js'
 import { ConnectionExistsError } from '../stores/errors.js'
+import { mintedNothing } from './failures.js'
 import type { OAuthClient } from './types.js'
 
 export interface CreateFromCodeInput {
@@ -115,6 +116,7 @@ export async function importRefreshToken(
       ctx.request,
     )
   } catch (error) {
+    if (mintedNothing(error)) await ctx.budget.forget(refreshToken, sentAt)
     // An access token or grant code looks exactly like a refresh token; say so.
     if (error instanceof ZohoOAuthError && error.error === 'invalid_code') {
       checkRefreshToken(refreshToken, { rejectedByZoho: true })

@@ -66,24 +66,35 @@ export function reauthReason(evicted: boolean): string {
     : 'Zoho rejected its refresh token (invalid_code): it was revoked, or deleted by Zoho'
 }
 
-/** The connection's 10-minute mint budget is spent and no valid access token is left. */
+/**
+ * No valid access token is left and no token request may be sent before `retryAt`: the
+ * connection's 10-per-10-minutes budget is spent, or Zoho throttled it (then `cause` is the
+ * ZohoThrottledError).
+ */
 export class TokenThrottledError extends ZohoAuthError {
   override name = 'TokenThrottledError'
   readonly connectionId: string
-  /** Epoch ms after which a token request will be accepted again. */
+  /** Epoch ms from which a token request will be accepted again. */
   readonly retryAt: number
 
   constructor(init: { connectionId: string; retryAt: number; cause?: unknown }) {
+    const id = init.connectionId
+    const retry = new Date(init.retryAt).toISOString()
+    const byZoho = init.cause instanceof ZohoThrottledError
     super(
       ERR_TOKEN_THROTTLED,
-      `Connection "${init.connectionId}" has used its Zoho token budget (10 per 10 minutes); retry after ${new Date(init.retryAt).toISOString()}`,
+      byZoho
+        ? `Zoho throttled the token requests of connection "${id}" (Access Denied); retry after ${retry}`
+        : `Connection "${id}" has used its Zoho token budget (10 per 10 minutes); retry after ${retry}`,
       {
-        remedy:
-          'Wait until the retry time; something is refreshing far too often — reuse access tokens until they expire.',
+        // Requests that provably minted nothing are not counted (see failures.ts).
+        remedy: byZoho
+          ? 'Wait until the retry time. Zoho refused although fewer than 10 requests were counted here: something else uses the same refresh token (another app, or a copy of this connection in another store) — give each its own grant.'
+          : 'Wait until the retry time. Only token requests that got a token, or whose answer was lost after they were sent (a timeout, a cut connection), are counted: if Zoho answered them, something is refreshing far too often — reuse access tokens until they expire.',
         cause: init.cause,
       },
     )
-    this.connectionId = init.connectionId
+    this.connectionId = id
     this.retryAt = init.retryAt
   }
 }

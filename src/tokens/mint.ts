@@ -16,7 +16,7 @@ import type { RefreshPriority } from './budget.js'
 import { hasServableToken, isEvicted } from './connection.js'
 import type { ManagerContext } from './context.js'
 import { NeedsReauthError, reauthReason, TokenThrottledError } from './errors.js'
-import { errorMessage, isTransient } from './failures.js'
+import { errorMessage, isTransient, mintedNothing } from './failures.js'
 import type { AccessToken } from './types.js'
 
 export interface MintRequest {
@@ -67,6 +67,7 @@ export async function mint(
       return { kind: 'failed', error, retryAt: decision.retryAt, warning }
     }
     // Counted before sending: a crash or timeout mid-request may still have minted at Zoho.
+    // A request that provably minted nothing gives it back below.
     await ctx.budget.record(connection.refreshToken, sentAt)
     let tokens: TokenSet
     try {
@@ -87,6 +88,8 @@ export async function mint(
         },
       )
     } catch (error) {
+      // Refused, never sent, or answered with an error: it spent none of Zoho's quota.
+      if (mintedNothing(error)) await ctx.budget.forget(connection.refreshToken, sentAt)
       if (error instanceof ZohoThrottledError) {
         // Zoho counted mints we did not see (another app shares this refresh token).
         const retryAt = await ctx.budget.saturate(connection.refreshToken, ctx.now())

@@ -155,7 +155,7 @@ describe('TokenManager budget', () => {
       retryAt: oldest + WINDOW + 1,
       message: `Connection "acme" has used its Zoho token budget (10 per 10 minutes); retry after ${new Date(oldest + WINDOW + 1).toISOString()}`,
       remedy:
-        'Wait until the retry time; something is refreshing far too often — reuse access tokens until they expire.',
+        'Wait until the retry time. Only token requests that got a token, or whose answer was lost after they were sent (a timeout, a cut connection), are counted: if Zoho answered them, something is refreshing far too often — reuse access tokens until they expire.',
     })
     expect(h.zoho.count('refresh_token')).toBe(0)
   })
@@ -201,8 +201,56 @@ describe('TokenManager budget', () => {
     })
     expect(h.zoho.count('refresh_token')).toBe(1)
     expect((await h.store.get('acme'))?.lastError).toBe(
-      `Connection "acme" has used its Zoho token budget (10 per 10 minutes); retry after ${new Date(sentAt + WINDOW + 1).toISOString()}`,
+      `Zoho throttled the token requests of connection "acme" (Access Denied); retry after ${new Date(sentAt + WINDOW + 1).toISOString()}`,
     )
+  })
+
+  it('getToken: a request that provably minted nothing (refused, or answered with an error) gives its mint back', async () => {
+    const h = harness({ retry: { attempts: 1 } })
+    const { refreshToken } = await h.seed({ expiresInMs: -1 })
+    for (const outcome of ['refused', 'invalid_client', 'unavailable'] as const) {
+      h.zoho.refreshOutcomes.push(outcome)
+      await expect(h.manager.getToken('acme')).rejects.toBeInstanceOf(Error)
+    }
+    expect(await h.store.mintsInWindow(mintKey(refreshToken), h.clock.value, WINDOW)).toEqual([])
+    expect(h.zoho.count('refresh_token')).toBe(3)
+  })
+
+  it('getToken: a request whose outcome is unknown (reset mid-answer, timed out, no cause) still counts', async () => {
+    const never = new Promise<void>(() => undefined)
+    const h = harness({ retry: { attempts: 1 }, requestTimeoutMs: 50 })
+    const { refreshToken } = await h.seed({ expiresInMs: -1 })
+    for (const outcome of ['reset', 'network', { hold: never }] as const) {
+      h.zoho.refreshOutcomes.push(outcome)
+      await expect(h.manager.getToken('acme')).rejects.toMatchObject({ code: 'ERR_TRANSPORT' })
+    }
+    expect(await h.store.mintsInWindow(mintKey(refreshToken), h.clock.value, WINDOW)).toHaveLength(
+      3,
+    )
+  })
+
+  it('getToken: twelve refused attempts leave the budget as it was, and the next request goes out', async () => {
+    const h = harness({ retry: { attempts: 3 } })
+    const { refreshToken } = await h.seed({ expiresInMs: -1 })
+    h.zoho.defaultRefresh = 'refused'
+    for (let i = 0; i < 4; i++) {
+      await expect(h.manager.getToken('acme')).rejects.toMatchObject({ code: 'ERR_TRANSPORT' })
+    }
+    expect(h.zoho.count('refresh_token')).toBe(12)
+    expect(await h.store.mintsInWindow(mintKey(refreshToken), h.clock.value, WINDOW)).toEqual([])
+    h.zoho.defaultRefresh = 'ok'
+    await expect(h.manager.getToken('acme')).resolves.toMatchObject({ connectionId: 'acme' })
+  })
+
+  it('importRefreshToken: a refused validation gives its mint back', async () => {
+    const h = harness({ retry: { attempts: 1 } })
+    const refreshToken = h.zoho.newToken()
+    h.zoho.validRefreshTokens.add(refreshToken)
+    h.zoho.refreshOutcomes.push('refused')
+    await expect(h.manager.importRefreshToken({ id: 'imp', refreshToken })).rejects.toMatchObject({
+      code: 'ERR_TRANSPORT',
+    })
+    expect(await h.store.mintsInWindow(mintKey(refreshToken), h.clock.value, WINDOW)).toEqual([])
   })
 
   it('budget: the quota key is a SHA-256 of the refresh token, never the token', async () => {

@@ -17,6 +17,10 @@ export type RefreshOutcome =
   | 'throttle'
   | 'unavailable'
   | 'network'
+  /** The connection is refused (ECONNREFUSED): the request never reached Zoho. */
+  | 'refused'
+  /** The connection is reset after the request was sent (ECONNRESET): it may have minted. */
+  | 'reset'
   | { hold: Promise<void> }
 
 /** How the fake answers a revoke: Zoho's own answers, and what goes wrong on the way. */
@@ -113,6 +117,11 @@ export class FakeZoho {
       })
     }
     if (outcome === 'network') throw new TypeError('fetch failed')
+    if (outcome === 'refused' || outcome === 'reset') {
+      const code = outcome === 'refused' ? 'ECONNREFUSED' : 'ECONNRESET'
+      // What undici throws: the system error is the cause of a TypeError.
+      throw new TypeError('fetch failed', { cause: Object.assign(new Error(code), { code }) })
+    }
     if (outcome === 'invalid_client') return json({ error: 'invalid_client' })
     if (
       outcome === 'invalid_code' ||
