@@ -53,7 +53,7 @@ export class ManagerContext {
     this.ownerId =
       options.ownerId ?? `${hostname()}:${process.pid}:${this.random().toString(36).slice(2, 10)}`
     this.refreshMarginMs = options.refreshMarginMs ?? 5 * 60_000
-    this.leaseTtlMs = options.leaseTtlMs ?? 30_000
+    this.leaseTtlMs = options.leaseTtlMs ?? 10_000
     this.retry = {
       attempts: Math.max(1, options.retry?.attempts ?? 3),
       baseDelayMs: options.retry?.baseDelayMs ?? 250,

@@ -17,6 +17,7 @@ import { hasServableToken, isEvicted } from './connection.js'
 import type { ManagerContext } from './context.js'
 import { NeedsReauthError, reauthReason, TokenThrottledError } from './errors.js'
 import { errorMessage, isTransient, mintedNothing } from './failures.js'
+import type { HeldLease } from './lease.js'
 import type { AccessToken } from './types.js'
 
 export interface MintRequest {
@@ -46,6 +47,7 @@ export type MintOutcome =
 export async function mint(
   ctx: ManagerContext,
   connection: Connection,
+  lease: HeldLease,
   request: MintRequest,
 ): Promise<MintOutcome> {
   const accountsServer = ctx.accountsServer(connection)
@@ -80,14 +82,14 @@ export async function mint(
         },
         {
           ...ctx.request,
-          // A request must end before our lease does, or a second holder could send its own.
-          timeoutMs: Math.max(
-            1000,
-            Math.min(ctx.request.timeoutMs, deadline - sentAt, Math.floor(ctx.leaseTtlMs * 0.8)),
-          ),
+          timeoutMs: Math.max(1, Math.min(ctx.request.timeoutMs, deadline - sentAt)),
+          // Cut off if the lease is lost: another process may be sending its own request.
+          signal: lease.signal,
         },
       )
     } catch (error) {
+      // It may have reached Zoho, so it stays counted; the new holder's token is the answer.
+      if (lease.lost) return { kind: 'lease_lost' }
       // Refused, never sent, or answered with an error: it spent none of Zoho's quota.
       if (mintedNothing(error)) await ctx.budget.forget(connection.refreshToken, sentAt)
       if (error instanceof ZohoThrottledError) {
@@ -111,11 +113,9 @@ export async function mint(
         return { kind: 'failed', error, retryAt: ctx.now() + ctx.retry.deadlineMs }
       }
       await ctx.sleep(wait)
-      // Keep the lease for the next attempt; if another process took it meanwhile, its request is
-      // the one for this burst and ours would be a second.
-      if (!(await ctx.store.acquireLease(connection.id, ctx.ownerId, ctx.leaseTtlMs, ctx.now()))) {
-        return { kind: 'lease_lost' }
-      }
+      // If another process took the lease meanwhile, its request is the one for this burst and
+      // ours would be a second.
+      if (!(await lease.renew())) return { kind: 'lease_lost' }
       continue
     }
     return save(ctx, connection, tokens, { sentAt, ...request })

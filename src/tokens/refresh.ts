@@ -5,9 +5,9 @@
  * 1. load: concurrent callers share one store read; a valid stored token is served (and
  *    revalidated in the background inside the margin); none → refresh.
  * 2. refresh: one flight per connection per process; later callers join it.
- * 3. run (the flight): read the row; take the connection's lease across processes, or wait for
- *    the process that holds it and read its token; a lease left by a killed holder expires and
- *    is taken over here.
+ * 3. run (the flight): read the row; take the connection's lease across processes (lease.ts,
+ *    renewed while we work), or wait for the process that holds it and read its token; a lease
+ *    left by a killed holder expires within one lease and is taken over here.
  * 4. mint (mint.ts, holding the lease): budget, one token request, compare-and-set write, and a
  *    MintOutcome saying how it went.
  * 5. serve: the new token, or a still-valid one when the request failed, or the typed error.
@@ -24,6 +24,7 @@ import {
   RefreshTimeoutError,
 } from './errors.js'
 import { errorMessage } from './failures.js'
+import { HeldLease } from './lease.js'
 import { mint } from './mint.js'
 import type { MintOutcome, MintRequest } from './mint.js'
 import type { AccessToken } from './types.js'
@@ -124,20 +125,22 @@ export class Refresher {
     // A waiter never outlives two leases plus one holder's retries: by then it has taken over.
     const giveUpAt = ctx.now() + 2 * ctx.leaseTtlMs + ctx.retry.deadlineMs
     let pause = WAIT_FIRST_MS
+    let waitingSaid = false
     for (;;) {
       const connection = await ctx.read(id)
       if (this.usable(connection, request)) return ctx.serveStored(connection)
       // An expired lease is taken here too: that is how a SIGKILLed holder is recovered.
-      if (await ctx.store.acquireLease(id, ctx.ownerId, ctx.leaseTtlMs, ctx.now())) {
+      const lease = await HeldLease.acquire(ctx, id)
+      if (lease !== null) {
         let outcome: MintOutcome
         try {
           // Another process may have refreshed between our read and the lease.
           const held = await ctx.read(id)
           if (this.usable(held, request)) return ctx.serveStored(held)
-          outcome = await mint(ctx, held, request)
+          outcome = await mint(ctx, held, lease, request)
           if (outcome.kind === 'failed') return this.serveDespite(held, request, outcome)
         } finally {
-          await ctx.store.releaseLease(id, ctx.ownerId).catch(() => undefined)
+          await lease.release()
         }
         if (outcome.kind === 'token') return outcome.token
         if (outcome.kind === 'dead') throw outcome.error
@@ -150,6 +153,16 @@ export class Refresher {
           ctx.cache.backOff(ctx.accessTokenOf(connection), ctx.now() + WAIT_MAX_MS)
         }
         return null
+      }
+      if (!waitingSaid) {
+        waitingSaid = true
+        // A holder that was killed keeps its lease until it expires: say what we wait for.
+        ctx.events.emit({
+          type: 'waiting',
+          connectionId: id,
+          reason: 'another process is refreshing its token',
+          until: ctx.now() + ctx.leaseTtlMs,
+        })
       }
       if (ctx.now() > giveUpAt) {
         if (hasServableToken(connection, ctx.now(), request.failedToken)) {
