@@ -1,6 +1,6 @@
 /**
  * The TokenManager against the emulator over a socket, with a real SQLite file: the failure
- * classes of DESIGN.md ("How a token is served", 5–6) as Zoho really produces them.
+ * classes of docs/architecture.md ("How a token is served", 7–9) as Zoho really produces them.
  */
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -197,5 +197,16 @@ describe('TokenManager against the emulator', () => {
     await manager.revoke('crm')
     expect(await store.get('crm')).toMatchObject({ status: 'revoked', accessToken: null })
     expect(events).toContainEqual({ type: 'revoked', connectionId: 'crm' })
+  })
+
+  it('getToken hands out no token for a row whose api_domain was altered in the database', async () => {
+    await connect('crm')
+    const stored = await store.get('crm')
+    expect(stored?.apiDomain).toBe(zoho.dataCenters.byLocation('us')?.apiDomain)
+    await store.update('crm', { apiDomain: 'https://evil.example' }, stored!.version, Date.now())
+    const error = await newManager()
+      .getToken('crm')
+      .catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'ERR_UNTRUSTED_API_DOMAIN', connectionId: 'crm' })
   })
 })

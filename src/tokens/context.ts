@@ -4,7 +4,8 @@
  */
 import { hostname } from 'node:os'
 import { zohoDataCenters } from '../protocol/data-centers.js'
-import type { DataCenterTable } from '../protocol/data-centers.js'
+import type { DataCenter, DataCenterTable } from '../protocol/data-centers.js'
+import { redact } from '../protocol/redact.js'
 import type { Connection, ConnectionStore } from '../stores/store.js'
 import { MintBudget } from './budget.js'
 import { TokenCache } from './cache.js'
@@ -12,6 +13,7 @@ import { storedLifetime, toAccessToken, ZOHO_MAX_REFRESH_TOKENS } from './connec
 import {
   ClientNotConfiguredError,
   ConnectionAccountsServerError,
+  ConnectionApiDomainError,
   ConnectionNotFoundError,
   ConnectionRevokedError,
   NeedsReauthError,
@@ -69,9 +71,12 @@ export class ManagerContext {
     this.maxRefreshTokens = options.maxRefreshTokensPerUser ?? ZOHO_MAX_REFRESH_TOKENS
   }
 
-  /** The token `connection` holds, as handed out (check it is unexpired first). */
+  /**
+   * The token `connection` holds, as handed out (check it is unexpired first), with its DC's API
+   * domain from the trusted table (read() has checked the stored one is that).
+   */
   accessTokenOf(connection: Connection): AccessToken {
-    return toAccessToken(connection)
+    return toAccessToken({ ...connection, apiDomain: this.apiDomain(connection) })
   }
 
   /** Caches and returns the stored token of `connection`; its lifetime is inferred from the row. */
@@ -89,7 +94,43 @@ export class ManagerContext {
       const evicted = connection.evicted || this.evictionWarned.has(id)
       throw new NeedsReauthError({ connectionId: id, evicted })
     }
+    this.apiDomain(connection)
     return connection
+  }
+
+  /**
+   * Where the access tokens of `connection` may be used: its DC's API domain from the trusted
+   * table, and only if the stored one is that (a row altered in the database must not send our
+   * access tokens to its host).
+   */
+  apiDomain(connection: Connection): string {
+    const expected = this.dataCenters.byLocation(connection.dc)?.apiDomain
+    if (expected !== undefined && sameHost(expected, connection.apiDomain)) return expected
+    throw new ConnectionApiDomainError({
+      connectionId: connection.id,
+      apiDomain: connection.apiDomain,
+      dc: connection.dc,
+      ...(expected !== undefined ? { expected } : {}),
+    })
+  }
+
+  /**
+   * The API domain a token answer names is not trusted: the DC's is used, and a different one is
+   * reported as a warning (Zoho naming another DC's host would mean the DC table is wrong).
+   */
+  trustedApiDomain(
+    connectionId: string,
+    dc: Pick<DataCenter, 'location' | 'apiDomain'>,
+    answered: string,
+  ): string {
+    if (!sameHost(dc.apiDomain, answered)) {
+      this.events.emit({
+        type: 'warning',
+        connectionId,
+        message: `Zoho's token answer for "${connectionId}" named API domain "${redact(answered)}", not ${dc.apiDomain} of its data centre (${dc.location}): the data centre's is used.`,
+      })
+    }
+    return dc.apiDomain
   }
 
   /**
@@ -129,6 +170,17 @@ export class ManagerContext {
     }
     if (configured) return configured
     throw new ClientNotConfiguredError(clientId)
+  }
+}
+
+/** Same scheme, host, port and path (the emulator's API hosts differ by path only). */
+function sameHost(a: string, b: string): boolean {
+  try {
+    const [x, y] = [new URL(a), new URL(b)]
+    const path = (u: URL): string => u.pathname.replace(/\/+$/, '').toLowerCase()
+    return x.origin === y.origin && path(x) === path(y)
+  } catch {
+    return false
   }
 }
 

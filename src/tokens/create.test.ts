@@ -27,7 +27,7 @@ describe('TokenManager.createFromCode', () => {
       clientId: TEST_CLIENT.clientId,
       dc: 'eu',
       accountsServer: 'https://accounts.zoho.eu',
-      apiDomain: 'https://www.zohoapis.com',
+      apiDomain: 'https://www.zohoapis.eu',
       scopes: ['ZohoCRM.modules.ALL', 'AaaServer.profile.READ'],
       zuid: '700000001',
       email: 'ada@example.com',
@@ -44,6 +44,25 @@ describe('TokenManager.createFromCode', () => {
     expect((await h.manager.getToken('acme')).accessToken).toBe(connection.accessToken)
     expect(h.zoho.count('refresh_token')).toBe(0)
     expect(h.events).toEqual([{ type: 'created', connectionId: 'acme' }])
+  })
+
+  it("createFromCode: stores its DC's API domain, not another one the token answer names, and warns", async () => {
+    const h = harness()
+    h.zoho.apiDomain = 'https://www.zohoapis.eu'
+    const connection = await h.manager.createFromCode({ id: 'acme', code: h.zoho.newCode() })
+    expect(connection.apiDomain).toBe('https://www.zohoapis.com')
+    expect((await h.manager.getToken('acme')).apiDomain).toBe('https://www.zohoapis.com')
+    expect(h.events).toContainEqual({
+      type: 'warning',
+      connectionId: 'acme',
+      message:
+        'Zoho\'s token answer for "acme" named API domain "https://www.zohoapis.eu", not https://www.zohoapis.com of its data centre (us): the data centre\'s is used.',
+    })
+    // The CRM user lookup went to the trusted host too.
+    h.zoho.scope = 'ZohoCRM.users.READ'
+    await h.manager.createFromCode({ id: 'crm', code: h.zoho.newCode() })
+    const crm = h.zoho.requests.find((r) => r.url.pathname === '/crm/v8/users')
+    expect(crm?.url.origin).toBe('https://www.zohoapis.com')
   })
 
   it('createFromCode: finds the user through CRM when only CRM users scope is granted', async () => {

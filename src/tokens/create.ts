@@ -142,7 +142,8 @@ async function store(
     clientId: grant.client.clientId,
     dc: grant.dataCenter.location,
     accountsServer: grant.dataCenter.accountsServer,
-    apiDomain: tokens.apiDomain || grant.dataCenter.apiDomain,
+    // The answer's api_domain is not trusted: the DC's is stored.
+    apiDomain: ctx.trustedApiDomain(input.id, grant.dataCenter, tokens.apiDomain),
     scopes,
     zuid: user?.zuid ?? null,
     email: user?.email ?? null,
@@ -237,22 +238,22 @@ async function findUser(
     if (user !== null) return { zuid: user.zuid, email: user.email }
   }
   if (unknown || canReadCRMUser(scopes)) {
-    const user = await fetchCRMCurrentUser(ctx, tokens).catch(() => null)
+    const user = await fetchCRMCurrentUser(ctx, dataCenter, tokens).catch(() => null)
     if (user !== null) return user
   }
   return null
 }
 
-/** GET {apiDomain}/crm/v8/users?type=CurrentUser, sent only to a Zoho API host of the table. */
+/** GET {apiDomain}/crm/v8/users?type=CurrentUser, sent only to the DC's API host of the table. */
 async function fetchCRMCurrentUser(
   ctx: ManagerContext,
+  dataCenter: DataCenter,
   tokens: TokenSet,
 ): Promise<FoundUser | null> {
-  if (ctx.dataCenters.byApiDomain(tokens.apiDomain) === undefined) return null
   const body = await requestJSON(
     {
       method: 'GET',
-      url: `${tokens.apiDomain.replace(/\/+$/, '')}/crm/v8/users?type=CurrentUser`,
+      url: `${dataCenter.apiDomain.replace(/\/+$/, '')}/crm/v8/users?type=CurrentUser`,
       headers: { authorization: `Zoho-oauthtoken ${tokens.accessToken}` },
       operation: 'CRM current user',
     },

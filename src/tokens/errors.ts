@@ -21,6 +21,7 @@ export const ERR_REFRESH_TIMEOUT = 'ERR_REFRESH_TIMEOUT'
 export const ERR_UNKNOWN_DATA_CENTER = 'ERR_UNKNOWN_DATA_CENTER'
 export const ERR_REVOKE_FAILED = 'ERR_REVOKE_FAILED'
 export const ERR_CONNECTION_REGRANTED = 'ERR_CONNECTION_REGRANTED'
+export const ERR_UNTRUSTED_API_DOMAIN = 'ERR_UNTRUSTED_API_DOMAIN'
 
 /** No connection with this id in the store. */
 export class ConnectionNotFoundError extends ZohoAuthError {
@@ -206,6 +207,25 @@ export class UnknownDataCenterError extends ZohoAuthError {
     super(ERR_UNKNOWN_DATA_CENTER, `Unknown Zoho data centre "${location}"`, {
       remedy: 'Use one of us, eu, in, au, jp, ca, sa, uk, cn.',
     })
+  }
+}
+
+/** A stored connection's API domain is not the trusted one of its DC: hand out no token for it. */
+export class ConnectionApiDomainError extends ZohoAuthError {
+  override name = 'ConnectionApiDomainError'
+  readonly connectionId: string
+
+  constructor(init: { connectionId: string; apiDomain: string; dc: string; expected?: string }) {
+    super(
+      ERR_UNTRUSTED_API_DOMAIN,
+      init.expected === undefined
+        ? `Connection "${init.connectionId}" is in data centre "${init.dc}", which is not in the data-centre table`
+        : `Connection "${init.connectionId}" names API domain "${init.apiDomain}", not ${init.expected} of its data centre (${init.dc})`,
+      {
+        remedy: `The stored connection was altered, or created with another data-centre table (the emulator's?): run with that table, or grant access again for "${init.connectionId}".`,
+      },
+    )
+    this.connectionId = init.connectionId
   }
 }
 

@@ -137,6 +137,9 @@ async function save(
 ): Promise<MintOutcome> {
   const lifetimeMs = tokens.expiresInSeconds * 1000
   const expiresAt = at.sentAt + lifetimeMs
+  // The answer's api_domain is not trusted: the connection's DC's is written and handed out.
+  const dc = { location: read.dc, apiDomain: ctx.apiDomain(read) }
+  const apiDomain = ctx.trustedApiDomain(read.id, dc, tokens.apiDomain)
   let base = read
   for (;;) {
     const written = await ctx.store.update(
@@ -144,7 +147,7 @@ async function save(
       {
         accessToken: tokens.accessToken,
         accessTokenExpiresAt: expiresAt,
-        apiDomain: tokens.apiDomain || base.apiDomain,
+        apiDomain,
         lastError: null,
       },
       base.version,
@@ -155,7 +158,7 @@ async function save(
         Object.freeze({
           connectionId: written.id,
           accessToken: tokens.accessToken,
-          apiDomain: written.apiDomain,
+          apiDomain,
           expiresAt,
         }),
         lifetimeMs,

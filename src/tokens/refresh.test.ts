@@ -412,7 +412,11 @@ describe('TokenManager failures', () => {
     const row = await h.store.get('acme')
     await h.store.update(
       'acme',
-      { dc: 'eu', accountsServer: 'https://accounts.zoho.eu' },
+      {
+        dc: 'eu',
+        accountsServer: 'https://accounts.zoho.eu',
+        apiDomain: 'https://www.zohoapis.eu',
+      },
       row?.version ?? 0,
       h.clock.value - 3_600_000,
     )
@@ -449,6 +453,36 @@ describe('TokenManager failures', () => {
     const token = await manager.getToken('acme')
     expect(token.accessToken).toBe((await h.store.get('acme'))?.accessToken)
     expect(h.zoho.count('refresh_token')).toBe(1)
+  })
+
+  for (const apiDomain of ['https://evil.example', 'https://www.zohoapis.eu', 'not a url']) {
+    it(`getToken: a stored API domain that is not its DC's (${apiDomain}) hands out no token`, async () => {
+      const h = harness()
+      await h.seed({ expiresInMs: 30 * 60_000 })
+      await h.seed({ id: 'expired', expiresInMs: -1 })
+      for (const id of ['acme', 'expired']) {
+        const row = await h.store.get(id)
+        await h.store.update(id, { apiDomain }, row?.version ?? 0, 0)
+        await expect(h.manager.getToken(id)).rejects.toMatchObject({
+          name: 'ConnectionApiDomainError',
+          code: 'ERR_UNTRUSTED_API_DOMAIN',
+          connectionId: id,
+          message: `Connection "${id}" names API domain "${apiDomain}", not https://www.zohoapis.com of its data centre (us)`,
+          remedy: `The stored connection was altered, or created with another data-centre table (the emulator's?): run with that table, or grant access again for "${id}".`,
+        })
+      }
+      expect(h.zoho.requests).toEqual([])
+    })
+  }
+
+  it("getToken: a refresh answer naming another DC's API domain keeps the trusted one, and warns", async () => {
+    const h = harness()
+    await h.seed({ expiresInMs: -1 })
+    h.zoho.apiDomain = 'https://www.zohoapis.eu'
+    const token = await h.manager.getToken('acme')
+    expect(token.apiDomain).toBe('https://www.zohoapis.com')
+    expect((await h.store.get('acme'))?.apiDomain).toBe('https://www.zohoapis.com')
+    expect(h.events.filter((e) => e.type === 'warning')).toHaveLength(1)
   })
 
   it("getToken: a stored accounts server that is not its DC's gets no refresh token or secret", async () => {

@@ -3,6 +3,7 @@
  * manager's unit tests: an injectable `fetch` answering Zoho-shaped JSON and counting requests.
  * The real protocol code runs against it.
  */
+import { zohoDataCenters } from '../protocol/data-centers.js'
 import { EncryptionKeyError } from '../stores/errors.js'
 import { MemoryStore } from '../stores/memory.js'
 import type { Connection } from '../stores/store.js'
@@ -43,6 +44,8 @@ export class FakeZoho {
   readonly requests: { method: string; url: URL; form: URLSearchParams; headers: Headers }[] = []
   accessTokenTTLSeconds = 3600
   scope: string | undefined = 'ZohoCRM.modules.ALL,AaaServer.profile.READ'
+  /** The api_domain token answers name; by default the one of the DC that answered. */
+  apiDomain: string | undefined
   user: FakeZohoUser = { zuid: '700000001', email: 'ada@example.com' }
   /** Outcomes of the next refresh requests, first first; then `defaultRefresh`. */
   readonly refreshOutcomes: RefreshOutcome[] = []
@@ -59,7 +62,7 @@ export class FakeZoho {
     const form = new URLSearchParams(typeof init?.body === 'string' ? init.body : '')
     const headers = new Headers(init?.headers)
     this.requests.push({ method, url, form, headers })
-    if (url.pathname === '/oauth/v2/token') return this.token(form)
+    if (url.pathname === '/oauth/v2/token') return this.token(form, url)
     if (url.pathname === '/oauth/v2/token/revoke') return this.revoke(url.searchParams.get('token'))
     if (url.pathname === '/oauth/user/info') {
       return json({ ZUID: Number(this.user.zuid), Email: this.user.email, Display_Name: 'Ada' })
@@ -88,7 +91,10 @@ export class FakeZoho {
     return code
   }
 
-  private async token(form: URLSearchParams): Promise<Response> {
+  private async token(form: URLSearchParams, url: URL): Promise<Response> {
+    // Zoho names the API host of the DC whose accounts server answered.
+    const apiDomain =
+      this.apiDomain ?? zohoDataCenters.byAccountsServer(url.origin)?.apiDomain ?? 'unknown'
     const grant = form.get('grant_type')
     if (grant === 'authorization_code') {
       const code = form.get('code') ?? ''
@@ -96,7 +102,7 @@ export class FakeZoho {
       if (!this.validCodes.delete(code)) return json({ error: 'invalid_code' })
       const refreshToken = this.newToken()
       this.validRefreshTokens.add(refreshToken)
-      return json(this.tokenBody({ refresh_token: refreshToken }))
+      return json(this.tokenBody(apiDomain, { refresh_token: refreshToken }))
     }
     const outcome = this.refreshOutcomes.shift() ?? this.defaultRefresh
     if (typeof outcome === 'object') await outcome.hold
@@ -129,7 +135,7 @@ export class FakeZoho {
     ) {
       return json({ error: 'invalid_code' })
     }
-    return json(this.tokenBody({}))
+    return json(this.tokenBody(apiDomain, {}))
   }
 
   private async revoke(token: string | null): Promise<Response> {
@@ -147,11 +153,11 @@ export class FakeZoho {
     return json({ status: 'success' })
   }
 
-  private tokenBody(extra: Record<string, string>): Record<string, unknown> {
+  private tokenBody(apiDomain: string, extra: Record<string, string>): Record<string, unknown> {
     return {
       access_token: this.newToken(),
       ...extra,
-      api_domain: 'https://www.zohoapis.com',
+      api_domain: apiDomain,
       token_type: 'Bearer',
       expires_in: this.accessTokenTTLSeconds,
       ...(this.scope === undefined ? {} : { scope: this.scope }),
