@@ -99,4 +99,34 @@ describe('TokenManager refresh lease', () => {
     expect(await pending).toMatchObject({ accessToken: (await h.store.get('acme'))?.accessToken })
     expect(sent).toHaveLength(1)
   })
+
+  it('getToken: a renewal that lands late (a stalled store) does not cut off a request whose lease nobody took', async () => {
+    let calls = 0
+    let clock = (): void => undefined
+    class StallingStore extends MemoryStore {
+      override async acquireLease(
+        id: string,
+        owner: string,
+        ttlMs: number,
+        now: number,
+      ): Promise<boolean> {
+        calls += 1
+        // The first renewal blocks for 1.5 leases (a disk stall): it returns after its lease ended.
+        if (calls === 2) clock()
+        return super.acquireLease(id, owner, ttlMs, now)
+      }
+    }
+    const h = harness({ store: new StallingStore(), leaseTtlMs: 1000 })
+    clock = () => h.clock.advance(1500)
+    await h.seed({ expiresInMs: -1 })
+    let release = (): void => undefined
+    h.zoho.refreshOutcomes.push({ hold: new Promise<void>((resolve) => (release = resolve)) })
+    const holder = h.manager.getToken('acme')
+    await vi.waitFor(() => expect(h.zoho.count('refresh_token')).toBe(1))
+    await pass(h, 2000)
+    release()
+    await holder
+    // Nobody took the lease while the store stalled: the request in flight was still the one.
+    expect(h.zoho.count('refresh_token')).toBe(1)
+  })
 })

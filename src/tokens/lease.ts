@@ -5,12 +5,13 @@
  * The lease is short (10 s by default) and renewed every third of it while its holder works, so
  * a live holder keeps it however long Zoho takes, and a killed one is taken over within one
  * lease. A request must never outlive the lease (another process would then send its own):
- * `signal` cuts it off once the lease is taken, or at 80% of the lease after the last renewal
- * that succeeded.
+ * `signal` cuts it off once another process holds the lease, or when the lease ends without a
+ * renewal that landed. A renewal that is merely late (a stalled store or process) is retried at
+ * 80% of the lease, so a request whose lease nobody took keeps going.
  */
 import type { ManagerContext } from './context.js'
 
-/** How far into the lease, after its last renewal, a request in flight is cut off. */
+/** How far into the lease, after its last renewal, a late renewal is tried at once. */
 const CUT_OFF = 0.8
 /** Renewals per lease: after a failed one, the next still comes before the cut-off. */
 const RENEWALS_PER_LEASE = 3
@@ -24,6 +25,7 @@ export class HeldLease {
   private readonly controller = new AbortController()
   private renewTimer: ReturnType<typeof setTimeout> | undefined
   private cutOffTimer: ReturnType<typeof setTimeout> | undefined
+  private renewing: Promise<boolean> | null = null
   /** By our clock: ours at least until here (the last successful renewal began ttl before). */
   private heldUntil: number
   private released = false
@@ -55,13 +57,28 @@ export class HeldLease {
   }
 
   /** Extends the lease now; false once another process holds it (the signal is then aborted). */
-  async renew(): Promise<boolean> {
-    if (this.lost || this.released) return false
+  renew(): Promise<boolean> {
+    if (this.lost || this.released) return Promise.resolve(false)
+    this.renewing ??= this.renewNow().finally(() => {
+      this.renewing = null
+    })
+    return this.renewing
+  }
+
+  private async renewNow(): Promise<boolean> {
     const at = this.ctx.now()
-    if (!(await this.ctx.store.acquireLease(this.id, this.ctx.ownerId, this.ctx.leaseTtlMs, at))) {
+    const held = await this.ctx.store.acquireLease(
+      this.id,
+      this.ctx.ownerId,
+      this.ctx.leaseTtlMs,
+      at,
+    )
+    if (this.lost || this.released) return false
+    if (!held) {
       this.lose('another process took the refresh lease')
       return false
     }
+    // Measured from before the call: a renewal that took long may already be near its end.
     this.heldUntil = Math.max(this.heldUntil, at + this.ctx.leaseTtlMs)
     this.armCutOff()
     return true
@@ -90,16 +107,32 @@ export class HeldLease {
   private armCutOff(): void {
     clearTimeout(this.cutOffTimer)
     const cutOffAt = this.heldUntil - (1 - CUT_OFF) * this.ctx.leaseTtlMs
-    this.cutOffTimer = setTimeout(
-      () => {
-        if (this.released || this.lost) return
-        // A renewal that landed meanwhile moved the cut-off: look again then.
-        if (this.ctx.now() < cutOffAt) this.armCutOff()
-        else this.lose('the refresh lease could not be renewed in time')
-      },
-      Math.max(0, cutOffAt - this.ctx.now()),
-    )
+    this.cutOffTimer = setTimeout(() => this.atCutOff(), Math.max(0, cutOffAt - this.ctx.now()))
     this.cutOffTimer.unref?.()
+  }
+
+  /** Renewals are late: renew at once, and give the request up if none lands before the end. */
+  private atCutOff(): void {
+    if (this.released || this.lost) return
+    const ttl = this.ctx.leaseTtlMs
+    // A renewal that landed meanwhile moved the cut-off: look again then.
+    if (this.ctx.now() < this.heldUntil - (1 - CUT_OFF) * ttl) return this.armCutOff()
+    // Bounded by the lease's end, or a little later for a lease that ended while we stalled:
+    // then the renewal's answer says whether another process took it meanwhile.
+    const end = setTimeout(
+      () => {
+        if (!this.released) this.lose('the refresh lease could not be renewed in time')
+      },
+      Math.max(this.heldUntil - this.ctx.now(), (1 - CUT_OFF) * ttl),
+    )
+    end.unref?.()
+    this.renew().then(
+      () => clearTimeout(end),
+      () => {
+        clearTimeout(end)
+        this.lose('the refresh lease could not be renewed')
+      },
+    )
   }
 
   private lose(why: string): void {
