@@ -1,6 +1,6 @@
 /**
  * The TokenManager against the emulator over a socket, with a real SQLite file: the failure
- * classes of DESIGN.md ("How a token is served", 5–6) as Zoho really produces them.
+ * classes of docs/architecture.md ("How a token is served", 7–9) as Zoho really produces them.
  */
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -68,8 +68,9 @@ async function connect(id: string, scope = 'ZohoCRM.users.READ'): Promise<void> 
   await manager.createFromCode({ id, code, dc: 'us' })
 }
 
+/** This test's client's refreshes: an earlier test's delayed request may still land. */
 async function refreshes(): Promise<number> {
-  return (await zoho.stats()).token_endpoint.refresh_token ?? 0
+  return (await zoho.stats()).by_client[client.client_id]?.token_endpoint.refresh_token ?? 0
 }
 
 describe('TokenManager against the emulator', () => {
@@ -156,4 +157,56 @@ describe('TokenManager against the emulator', () => {
       'Zoho evicted this refresh token because the same user granted this client 20 newer ones',
     )
   }, 30_000)
+
+  it('revoke: a 503 or an HTTP-200 Access Denied leaves the connection active and usable, and a later revoke retries', async () => {
+    await connect('crm')
+    const before = await store.get('crm')
+    const path = '/oauth/v2/token/revoke'
+    await zoho.control('faults', { path, status: 503, body: '{"error":"server_error"}', count: 1 })
+    await zoho.control('faults', {
+      path,
+      status: 200,
+      body: '{"error":"Access Denied","error_description":"You have made too many requests continuously. Please try again after some time."}',
+      count: 1,
+    })
+    for (const said of [/HTTP 503|server_error/, /Access Denied/]) {
+      const error = await manager.revoke('crm').catch((e: unknown) => e)
+      expect(error).toMatchObject({ code: 'ERR_REVOKE_FAILED', connectionId: 'crm' })
+      expect((error as Error).message).toMatch(said)
+      expect(await store.get('crm')).toEqual(before)
+    }
+    // Still live at Zoho, and still served.
+    await zoho.control('stats/reset', {})
+    await manager.invalidate('crm', before!.accessToken!)
+    expect(await refreshes()).toBe(1)
+    await manager.revoke('crm')
+    expect(await store.get('crm')).toMatchObject({ status: 'revoked', accessToken: null })
+    const byClient = (await zoho.stats()).by_client[client.client_id] as unknown as {
+      revoke: number
+    }
+    expect(byClient.revoke).toBe(1)
+  })
+
+  it('revoke: a refresh token the emulator no longer knows (HTTP 400) is already revoked', async () => {
+    await connect('crm')
+    const stored = await store.get('crm')
+    await revokeToken(
+      { accountsServer: stored!.accountsServer, token: stored!.refreshToken },
+      { allowInsecureHTTP: true },
+    )
+    await manager.revoke('crm')
+    expect(await store.get('crm')).toMatchObject({ status: 'revoked', accessToken: null })
+    expect(events).toContainEqual({ type: 'revoked', connectionId: 'crm' })
+  })
+
+  it('getToken hands out no token for a row whose api_domain was altered in the database', async () => {
+    await connect('crm')
+    const stored = await store.get('crm')
+    expect(stored?.apiDomain).toBe(zoho.dataCenters.byLocation('us')?.apiDomain)
+    await store.update('crm', { apiDomain: 'https://evil.example' }, stored!.version, Date.now())
+    const error = await newManager()
+      .getToken('crm')
+      .catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'ERR_UNTRUSTED_API_DOMAIN', connectionId: 'crm' })
+  })
 })

@@ -41,6 +41,7 @@ export function newConnection(id: string, overrides: Partial<NewConnection> = {}
     accessTokenExpiresAt: T0 + 3_600_000,
     status: 'active',
     lastError: null,
+    evicted: false,
     ...overrides,
   }
 }
@@ -183,6 +184,22 @@ export function describeStoreContract(name: string, makeStore: StoreMaker): void
         scopes: ['A.READ'],
         refreshToken,
       })
+    })
+
+    it('create without evicted stores false; update sets and clears it', async () => {
+      const { evicted: _evicted, ...withoutFlag } = newConnection('acme')
+      expect(await store.create(withoutFlag, T0)).toMatchObject({ evicted: false })
+      const marked = await store.update(
+        'acme',
+        { status: 'needs_reauth', evicted: true },
+        1,
+        T0 + 1,
+      )
+      expect(marked).toMatchObject({ status: 'needs_reauth', evicted: true })
+      expect(await store.get('acme')).toMatchObject({ evicted: true })
+      expect((await store.list())[0]).toMatchObject({ evicted: true })
+      await store.update('acme', { status: 'active', evicted: false }, 2, T0 + 2)
+      expect(await store.get('acme')).toMatchObject({ status: 'active', evicted: false })
     })
 
     it('update with a stale version returns null and changes nothing (compare-and-set)', async () => {

@@ -150,6 +150,7 @@ describe('SqliteStore migrations', () => {
       { version: 1, name: 'connections, clients, mints' },
       { version: 2, name: 'deleted connection versions' },
       { version: 3, name: 'settings' },
+      { version: 4, name: 'evicted flag' },
     ])
     db.close()
   })
@@ -162,7 +163,7 @@ describe('SqliteStore migrations', () => {
     db.close()
     await expect(openSqliteStore({ path, keyRing })).rejects.toMatchObject({
       code: 'ERR_STORE',
-      message: 'The database schema is at version 99, newer than this zoho-auth knows (3)',
+      message: `The database schema is at version 99, newer than this zoho-auth knows (${SQLITE_MIGRATIONS.length})`,
       remedy: 'Upgrade zoho-auth to the version that last wrote this database.',
     })
   })

@@ -21,6 +21,11 @@ export interface TokenSet {
   refreshToken: string | undefined
   /** An API host of the DC asked (from the table when the DC is known), no trailing slash. */
   apiDomain: string
+  /**
+   * The `api_domain` the answer named when it was not an API host of the DC asked (another DC's,
+   * another host, not a URL): never used, `apiDomain` is the table's. Set only then, for warnings.
+   */
+  untrustedApiDomain?: string
   tokenType: string
   /** Whole seconds, 1 s to 1 day; prefers `expires_in_sec` over a millisecond `expires_in`. */
   expiresInSeconds: number
@@ -175,8 +180,34 @@ function token(body: JSONObject, key: string, operation: string): string | undef
   )
 }
 
-function apiDomain(body: JSONObject, operation: string, checks: TokenResponseChecks): string {
+interface ApiDomainReading {
+  value: string
+  /** What the answer named instead, when it was not an API host of the expected DC. */
+  untrusted?: string
+}
+
+function apiDomain(
+  body: JSONObject,
+  operation: string,
+  checks: TokenResponseChecks,
+): ApiDomainReading {
   const raw = stringField(body, 'api_domain')
+  const inferred =
+    checks.accountsServer === undefined
+      ? undefined
+      : zohoDataCenters.byAccountsServer(checks.accountsServer)
+  const expected =
+    checks.expectedDataCenter ??
+    (inferred ? { table: zohoDataCenters, location: inferred.location } : undefined)
+  const tableHost = expected?.table.byLocation(expected.location)?.apiDomain
+  if (expected !== undefined && tableHost !== undefined) {
+    const trusted =
+      raw === undefined ? undefined : trustedApiDomain(expected.table, expected.location, raw)
+    if (trusted !== undefined) return { value: trusted }
+    // The DC is known, so its API host is too: access tokens go there and nowhere the answer
+    // names. Refusing the answer instead would throw away a grant whose code Zoho has spent.
+    return { value: tableHost, untrusted: raw ?? '(none)' }
+  }
   if (raw === undefined) throw unusableAnswer(body, operation, 'no api_domain')
   const refuse = (why: string): never => {
     throw unusableAnswer(body, operation, `api_domain ${shown(raw)} ${why}`)
@@ -193,18 +224,7 @@ function apiDomain(body: JSONObject, operation: string, checks: TokenResponseChe
   if (url.username || url.password || url.search || url.hash) {
     refuse('carries credentials, a query or a fragment')
   }
-  const inferred =
-    checks.accountsServer === undefined
-      ? undefined
-      : zohoDataCenters.byAccountsServer(checks.accountsServer)
-  const expected =
-    checks.expectedDataCenter ??
-    (inferred ? { table: zohoDataCenters, location: inferred.location } : undefined)
-  if (expected === undefined) return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
-  const trusted = trustedApiDomain(expected.table, expected.location, raw)
-  if (trusted !== undefined) return trusted
-  const host = expected.table.byLocation(expected.location)?.apiDomain ?? 'unknown to the table'
-  return refuse(`is not the API host of data centre ${expected.location} (${host})`)
+  return { value: `${url.origin}${url.pathname.replace(/\/+$/, '')}` }
 }
 
 /** Zoho separates scopes by commas in requests but may answer with spaces. */
@@ -232,11 +252,13 @@ export function parseTokenResponse(
     const keys = Object.keys(body).join(', ') || 'nothing'
     throw unusableAnswer(body, operation, `no access_token (the answer had: ${keys})`)
   }
+  const domain = apiDomain(body, operation, c)
   return {
     accessToken,
     // Zoho's refresh answer has no refresh_token: the one sent in stays valid.
     refreshToken: token(body, 'refresh_token', operation) ?? c.previousRefreshToken,
-    apiDomain: apiDomain(body, operation, c),
+    apiDomain: domain.value,
+    ...(domain.untrusted !== undefined ? { untrustedApiDomain: domain.untrusted } : {}),
     tokenType: stringField(body, 'token_type') ?? 'Bearer',
     expiresInSeconds: expiresInSeconds(body, operation, DEFAULT_EXPIRES_IN_SECONDS),
     scopes: parseScopes(body.scope),

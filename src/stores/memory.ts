@@ -51,7 +51,13 @@ export class MemoryStore implements ConnectionStore {
   async create(connection: NewConnection, now: number): Promise<Connection> {
     if (this.#connections.has(connection.id)) throw new ConnectionExistsError(connection.id)
     const version = (this.#deletedVersions.get(connection.id) ?? 0) + 1
-    const row: Connection = { ...copy(connection), version, createdAt: now, updatedAt: now }
+    const row: Connection = {
+      ...copy(connection),
+      evicted: connection.evicted ?? false,
+      version,
+      createdAt: now,
+      updatedAt: now,
+    }
     this.#connections.set(row.id, row)
     this.#deletedVersions.delete(row.id)
     this.#changes.emit(eventOf(row.id))

@@ -101,6 +101,14 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       )`,
     ],
   },
+  {
+    version: 4,
+    name: 'evicted flag',
+    // Whether a needs_reauth connection was evicted by Zoho's 20-per-user limit, as data.
+    statements: ({ qualifier: q }) => [
+      `ALTER TABLE ${q}connections ADD COLUMN evicted BOOLEAN NOT NULL DEFAULT false`,
+    ],
+  },
 ]
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,39}$/

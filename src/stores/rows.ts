@@ -30,6 +30,8 @@ export interface ConnectionRow {
   access_token_expires_at: SqlInt | null
   status: string
   last_error: string | null
+  /** 0/1 in SQLite, a boolean in PostgreSQL. */
+  evicted: SqlInt | boolean
   version: SqlInt
   created_at: SqlInt
   updated_at: SqlInt
@@ -58,6 +60,7 @@ export const CONNECTION_COLUMNS = [
   'access_token_expires_at',
   'status',
   'last_error',
+  'evicted',
 ] as const
 
 export type ConnectionColumn = (typeof CONNECTION_COLUMNS)[number]
@@ -92,6 +95,8 @@ function connectionOf(row: ConnectionRow, keyRing: KeyRing): Connection {
       row.access_token_expires_at === null ? null : toNumber(row.access_token_expires_at),
     status: row.status as ConnectionStatus,
     lastError: row.last_error,
+    evicted:
+      row.evicted === true || (typeof row.evicted !== 'boolean' && toNumber(row.evicted) === 1),
     version: toNumber(row.version),
     createdAt: toNumber(row.created_at),
     updatedAt: toNumber(row.updated_at),
@@ -103,7 +108,8 @@ export function newConnectionValues(
   connection: NewConnection,
   keyRing: KeyRing,
 ): Array<string | number | null> {
-  const columns = patchColumns(connection.id, connection, keyRing)
+  const flagged = { ...connection, evicted: connection.evicted ?? false }
+  const columns = patchColumns(connection.id, flagged, keyRing)
   const byName = new Map(columns)
   return CONNECTION_COLUMNS.map((column) =>
     column === 'id' ? connection.id : (byName.get(column) ?? null),
@@ -143,6 +149,8 @@ export function patchColumns(
   put('access_token_expires_at', patch.accessTokenExpiresAt)
   put('status', patch.status)
   put('last_error', patch.lastError)
+  // 1/0 suits both: SQLite has no boolean, and PostgreSQL reads '1'/'0' as one.
+  put('evicted', patch.evicted === undefined ? undefined : patch.evicted ? 1 : 0)
   return out
 }
 

@@ -65,4 +65,12 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       ) STRICT`,
     ],
   },
+  {
+    version: 4,
+    name: 'evicted flag',
+    statements: [
+      // Whether a needs_reauth connection was evicted by Zoho's 20-per-user limit, as data.
+      `ALTER TABLE connections ADD COLUMN evicted INTEGER NOT NULL DEFAULT 0 CHECK (evicted IN (0, 1))`,
+    ],
+  },
 ]

@@ -32,6 +32,11 @@ export interface Connection {
   /** The last failure, already redacted, for people to read. */
   lastError: string | null
   /**
+   * Set with status `needs_reauth` when Zoho deleted this refresh token because the same user
+   * granted the client 20 newer ones (its 20-per-user limit), rather than it being revoked.
+   */
+  evicted: boolean
+  /**
    * Incremented by every write; the fencing token for compare-and-set. An id's versions never
    * repeat, even across `delete` and `create`: a re-created id continues from the deleted row's
    * last version, so a write fenced on the old row can never land in the new one.
@@ -41,8 +46,13 @@ export interface Connection {
   updatedAt: number
 }
 
-/** What a caller supplies to create a connection; the store sets version and timestamps. */
-export type NewConnection = Omit<Connection, 'version' | 'createdAt' | 'updatedAt'>
+/**
+ * What a caller supplies to create a connection; the store sets version and timestamps, and
+ * `evicted` defaults to false.
+ */
+export type NewConnection = Omit<Connection, 'version' | 'createdAt' | 'updatedAt' | 'evicted'> & {
+  evicted?: boolean
+}
 
 /** Fields a write may change. `id`, `createdAt` and `version` are the store's. */
 export type ConnectionPatch = Partial<

@@ -45,9 +45,17 @@ export class MintBudget {
     return { allowed: false, retryAt: this.slotFreesAt(mints, limit) }
   }
 
-  /** Counts a mint; called BEFORE the request is sent, so a crash mid-request still counts. */
+  /**
+   * Counts a mint; called BEFORE the request is sent, so a crash mid-request still counts. A
+   * request that turns out to have minted nothing gives it back with `forget`.
+   */
   async record(refreshToken: string, now: number): Promise<number[]> {
     return this.store.recordMint(mintKey(refreshToken), now, this.windowMs)
+  }
+
+  /** Takes back a mint counted at `at` whose request provably minted nothing (see failures.ts). */
+  async forget(refreshToken: string, at: number): Promise<void> {
+    await this.store.forgetMint(mintKey(refreshToken), at)
   }
 
   /**
@@ -62,9 +70,13 @@ export class MintBudget {
     return this.slotFreesAt(mints, this.mintsPerWindow)
   }
 
-  /** When the window next holds fewer than `limit` mints (mints are oldest first). */
+  /**
+   * The first moment the window holds fewer than `limit` mints (mints are oldest first). The
+   * window `[now - windowMs, now]` includes its edge, so a mint at `t` counts until `t + windowMs`
+   * and is out of it one millisecond later: a caller that waits until then must be let through.
+   */
   private slotFreesAt(mints: readonly number[], limit: number): number {
     const index = Math.max(0, mints.length - limit)
-    return (mints[index] ?? 0) + this.windowMs
+    return (mints[index] ?? 0) + this.windowMs + 1
   }
 }

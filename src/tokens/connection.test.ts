@@ -25,6 +25,7 @@ function connection(overrides: Partial<Connection> = {}): Connection {
     accessTokenExpiresAt: 3_600_000,
     status: 'active',
     lastError: null,
+    evicted: false,
     version: 1,
     createdAt: 0,
     updatedAt: 0,
@@ -74,5 +75,17 @@ describe('evictedConnections', () => {
     expect(evictedConnections({ clientId: 'client', zuid: null }, all, 20)).toEqual([])
     expect(isEvicted(all[1] as Connection, all, 20)).toBe(true)
     expect(isEvicted(all[2] as Connection, all, 20)).toBe(false)
+  })
+})
+
+describe('isEvicted', () => {
+  it("isEvicted: counts only newer grants that hold one of Zoho's slots (active ones)", () => {
+    const all = Array.from({ length: 21 }, (_, i) => connection({ id: `c${i}`, createdAt: i }))
+    const target = all[0] as Connection
+    expect(isEvicted(target, all, 20)).toBe(true)
+    for (const status of ['revoked', 'needs_reauth'] as const) {
+      const holding = all.map((c) => (c.id === 'c7' ? { ...c, status } : c))
+      expect(isEvicted(target, holding, 20)).toBe(false)
+    }
   })
 })

@@ -30,6 +30,15 @@ export function validToken(connection: Connection, now: number): AccessToken | n
   return toAccessToken(connection)
 }
 
+/** Whether `connection` holds an unexpired access token other than `refused` (a 401's token). */
+export function hasServableToken(
+  connection: Connection,
+  now: number,
+  refused: string | undefined,
+): boolean {
+  return validToken(connection, now) !== null && connection.accessToken !== refused
+}
+
 export function toAccessToken(connection: Connection): AccessToken {
   return Object.freeze({
     connectionId: connection.id,
@@ -77,7 +86,10 @@ export function evictedConnections(
   return same.slice(max)
 }
 
-/** Whether `connection` has at least `max` newer grants of the same client and user. */
+/**
+ * Whether `connection` has at least `max` newer grants of the same client and user that hold one
+ * of Zoho's slots: active ones. Revoked and re-auth grants hold none.
+ */
 export function isEvicted(
   connection: Connection,
   connections: readonly Connection[],
@@ -89,6 +101,7 @@ export function isEvicted(
       c.id !== connection.id &&
       c.clientId === connection.clientId &&
       c.zuid === connection.zuid &&
+      c.status === 'active' &&
       c.createdAt > connection.createdAt,
   )
   return newer.length >= max

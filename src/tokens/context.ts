@@ -1,36 +1,25 @@
 /**
- * What the manager's parts share: resolved options, the in-process cache, the client lookup.
- * Internal to src/tokens.
+ * What the manager's parts share: resolved options, the store, the cache, the events, and the
+ * trusted hosts and client of a connection. Internal to src/tokens.
  */
 import { hostname } from 'node:os'
 import { zohoDataCenters } from '../protocol/data-centers.js'
-import type { DataCenterTable } from '../protocol/data-centers.js'
+import type { DataCenter, DataCenterTable } from '../protocol/data-centers.js'
+import { redact } from '../protocol/redact.js'
 import type { Connection, ConnectionStore } from '../stores/store.js'
 import { MintBudget } from './budget.js'
-import {
-  refreshMargin,
-  storedLifetime,
-  toAccessToken,
-  ZOHO_MAX_REFRESH_TOKENS,
-} from './connection.js'
+import { TokenCache } from './cache.js'
+import { storedLifetime, toAccessToken, ZOHO_MAX_REFRESH_TOKENS } from './connection.js'
 import {
   ClientNotConfiguredError,
   ConnectionAccountsServerError,
+  ConnectionApiDomainError,
   ConnectionNotFoundError,
   ConnectionRevokedError,
   NeedsReauthError,
 } from './errors.js'
 import { Emitter } from './events.js'
 import type { AccessToken, OAuthClient, TokenEvent, TokenManagerOptions } from './types.js'
-
-export interface CacheEntry {
-  token: AccessToken
-  /** The same resolved promises for every hot-path hit: no allocation per call. */
-  resolved: Promise<AccessToken>
-  resolvedString: Promise<string>
-  /** From here on the token is served while a background refresh runs. */
-  refreshAt: number
-}
 
 export interface RequestSettings {
   fetch?: typeof fetch
@@ -52,7 +41,7 @@ export class ManagerContext {
   readonly budget: MintBudget
   readonly maxRefreshTokens: number
   readonly events = new Emitter<TokenEvent>()
-  readonly cache = new Map<string, CacheEntry>()
+  readonly cache: TokenCache
   /** Connections we warned Zoho will evict (the 21st grant of the same user and client). */
   readonly evictionWarned = new Set<string>()
   closed = false
@@ -66,7 +55,7 @@ export class ManagerContext {
     this.ownerId =
       options.ownerId ?? `${hostname()}:${process.pid}:${this.random().toString(36).slice(2, 10)}`
     this.refreshMarginMs = options.refreshMarginMs ?? 5 * 60_000
-    this.leaseTtlMs = options.leaseTtlMs ?? 30_000
+    this.leaseTtlMs = options.leaseTtlMs ?? 10_000
     this.retry = {
       attempts: Math.max(1, options.retry?.attempts ?? 3),
       baseDelayMs: options.retry?.baseDelayMs ?? 250,
@@ -77,35 +66,22 @@ export class ManagerContext {
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.allowInsecureHTTP ? { allowInsecureHTTP: true } : {}),
     }
+    this.cache = new TokenCache(this.refreshMarginMs)
     this.budget = new MintBudget(this.store, options.budget)
     this.maxRefreshTokens = options.maxRefreshTokensPerUser ?? ZOHO_MAX_REFRESH_TOKENS
   }
 
-  /** Caches a token; `lifetimeMs` is known exactly when we minted it ourselves. */
-  remember(token: AccessToken, lifetimeMs: number): void {
-    this.cacheToken(token, token.expiresAt - refreshMargin(this.refreshMarginMs, lifetimeMs))
+  /**
+   * The token `connection` holds, as handed out (check it is unexpired first), with its DC's API
+   * domain from the trusted table (read() has checked the stored one is that).
+   */
+  accessTokenOf(connection: Connection): AccessToken {
+    return toAccessToken({ ...connection, apiDomain: this.apiDomain(connection) })
   }
 
-  cacheToken(token: AccessToken, refreshAt: number): void {
-    const entry = this.cache.get(token.connectionId)
-    if (entry?.token === token) {
-      entry.refreshAt = refreshAt
-      return
-    }
-    // A slower reader must not put an older token back over a newer one (maybe a refused one).
-    if (entry !== undefined && entry.token.expiresAt > token.expiresAt) return
-    this.cache.set(token.connectionId, {
-      token,
-      resolved: Promise.resolve(token),
-      resolvedString: Promise.resolve(token.accessToken),
-      refreshAt,
-    })
-  }
-
-  rememberStored(connection: Connection): AccessToken {
-    const token = toAccessToken(connection)
-    this.remember(token, storedLifetime(connection))
-    return token
+  /** Caches and returns the stored token of `connection`; its lifetime is inferred from the row. */
+  serveStored(connection: Connection): AccessToken {
+    return this.cache.remember(this.accessTokenOf(connection), storedLifetime(connection))
   }
 
   /** The store's row, or the typed error that says why it serves no token. */
@@ -114,12 +90,47 @@ export class ManagerContext {
     if (connection === null) throw new ConnectionNotFoundError(id)
     if (connection.status === 'revoked') throw new ConnectionRevokedError(id)
     if (connection.status === 'needs_reauth') {
-      // Evicted: we warned about it, or the reason we stored says so.
-      const evicted =
-        this.evictionWarned.has(id) || (connection.lastError ?? '').includes('evicted')
+      // Evicted: the process that marked it said so, or we warned about it here.
+      const evicted = connection.evicted || this.evictionWarned.has(id)
       throw new NeedsReauthError({ connectionId: id, evicted })
     }
+    this.apiDomain(connection)
     return connection
+  }
+
+  /**
+   * Where the access tokens of `connection` may be used: its DC's API domain from the trusted
+   * table, and only if the stored one is that (a row altered in the database must not send our
+   * access tokens to its host).
+   */
+  apiDomain(connection: Connection): string {
+    const expected = this.dataCenters.byLocation(connection.dc)?.apiDomain
+    if (expected !== undefined && sameHost(expected, connection.apiDomain)) return expected
+    throw new ConnectionApiDomainError({
+      connectionId: connection.id,
+      apiDomain: connection.apiDomain,
+      dc: connection.dc,
+      ...(expected !== undefined ? { expected } : {}),
+    })
+  }
+
+  /**
+   * The API domain a token answer names is not trusted: the DC's is used, and a different one is
+   * reported as a warning (Zoho naming another DC's host would mean the DC table is wrong).
+   */
+  trustedApiDomain(
+    connectionId: string,
+    dc: Pick<DataCenter, 'location' | 'apiDomain'>,
+    answered: string,
+  ): string {
+    if (!sameHost(dc.apiDomain, answered)) {
+      this.events.emit({
+        type: 'warning',
+        connectionId,
+        message: `Zoho's token answer for "${connectionId}" named API domain "${redact(answered)}", not ${dc.apiDomain} of its data centre (${dc.location}): the data centre's is used.`,
+      })
+    }
+    return dc.apiDomain
   }
 
   /**
@@ -159,6 +170,17 @@ export class ManagerContext {
     }
     if (configured) return configured
     throw new ClientNotConfiguredError(clientId)
+  }
+}
+
+/** Same scheme, host, port and path (the emulator's API hosts differ by path only). */
+function sameHost(a: string, b: string): boolean {
+  try {
+    const [x, y] = [new URL(a), new URL(b)]
+    const path = (u: URL): string => u.pathname.replace(/\/+$/, '').toLowerCase()
+    return x.origin === y.origin && path(x) === path(y)
+  } catch {
+    return false
   }
 }
 

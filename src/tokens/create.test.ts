@@ -46,6 +46,25 @@ describe('TokenManager.createFromCode', () => {
     expect(h.events).toEqual([{ type: 'created', connectionId: 'acme' }])
   })
 
+  it("createFromCode: stores its DC's API domain, not another one the token answer names, and warns", async () => {
+    const h = harness()
+    h.zoho.apiDomain = 'https://www.zohoapis.eu'
+    const connection = await h.manager.createFromCode({ id: 'acme', code: h.zoho.newCode() })
+    expect(connection.apiDomain).toBe('https://www.zohoapis.com')
+    expect((await h.manager.getToken('acme')).apiDomain).toBe('https://www.zohoapis.com')
+    expect(h.events).toContainEqual({
+      type: 'warning',
+      connectionId: 'acme',
+      message:
+        'Zoho\'s token answer for "acme" named API domain "https://www.zohoapis.eu", not https://www.zohoapis.com of its data centre (us): the data centre\'s is used.',
+    })
+    // The CRM user lookup went to the trusted host too.
+    h.zoho.scope = 'ZohoCRM.users.READ'
+    await h.manager.createFromCode({ id: 'crm', code: h.zoho.newCode() })
+    const crm = h.zoho.requests.find((r) => r.url.pathname === '/crm/v8/users')
+    expect(crm?.url.origin).toBe('https://www.zohoapis.com')
+  })
+
   it('createFromCode: finds the user through CRM when only CRM users scope is granted', async () => {
     const h = harness()
     h.zoho.scope = 'ZohoCRM.modules.ALL,ZohoCRM.users.READ'
@@ -158,6 +177,7 @@ describe('TokenManager.createFromCode', () => {
         'Zoho evicted this refresh token because the same user granted this client 20 newer ones',
       evicted: true,
     })
+    expect(await h.store.get('c1')).toMatchObject({ status: 'needs_reauth', evicted: true })
     // Another process that never saw the warning reaches the same verdict from the store.
     const c2 = await h.store.get('c2')
     h.zoho.validRefreshTokens.delete(c2?.refreshToken ?? '')
@@ -180,6 +200,48 @@ describe('TokenManager eviction accounting', () => {
     expect(h.events.filter((e) => e.type === 'warning')).toEqual([])
     expect(h.events.at(-1)).toEqual({ type: 'created', connectionId: 'c21' })
   })
+  it('getToken: invalid_code for a grant whose 20 newer ones include a revoked one is not called an eviction', async () => {
+    const h = harness()
+    for (let i = 1; i <= 21; i++) {
+      h.clock.advance(1000)
+      // c5 is revoked before c21 is granted: Zoho never holds more than 20, c1 is not evicted.
+      if (i === 21) await h.manager.revoke('c5')
+      await h.manager.createFromCode({ id: `c${i}`, code: h.zoho.newCode() })
+    }
+    expect(h.events.filter((e) => e.type === 'warning')).toEqual([])
+    // The user revokes c1 at Zoho: its 20 newer grants hold only 19 slots.
+    const c1 = await h.store.get('c1')
+    h.zoho.validRefreshTokens.delete(c1?.refreshToken ?? '')
+    h.clock.advance(3_600_000)
+    await expect(h.manager.getToken('c1')).rejects.toMatchObject({
+      code: 'ERR_NEEDS_REAUTH',
+      evicted: false,
+    })
+    expect(await h.store.get('c1')).toMatchObject({ status: 'needs_reauth', evicted: false })
+  })
+
+  it('getToken: whether a connection was evicted is read from the stored flag, not from lastError', async () => {
+    const h = harness()
+    await h.seed({ id: 'a', expiresInMs: -1 })
+    await h.seed({ id: 'b', expiresInMs: -1 })
+    const a = await h.store.get('a')
+    const b = await h.store.get('b')
+    await h.store.update(
+      'a',
+      { status: 'needs_reauth', lastError: 'refresh failed: evicted?', evicted: false },
+      a?.version ?? 0,
+      h.clock.value,
+    )
+    await h.store.update(
+      'b',
+      { status: 'needs_reauth', lastError: null, evicted: true },
+      b?.version ?? 0,
+      h.clock.value,
+    )
+    await expect(h.manager.getToken('a')).rejects.toMatchObject({ evicted: false })
+    await expect(h.manager.getToken('b')).rejects.toMatchObject({ evicted: true })
+  })
+
   it('createFromCode: a replaced connection counts as the newest grant, so the oldest other one is evicted', async () => {
     const h = harness()
     for (let i = 1; i <= 21; i++) {
@@ -229,7 +291,7 @@ describe('TokenManager.importRefreshToken', () => {
     expect(h.zoho.requests).toEqual([])
   })
 
-  it('importRefreshToken: a dead token fails now with invalid_code, still counted, nothing stored', async () => {
+  it('importRefreshToken: a dead token fails now with invalid_code, spends no budget, stores nothing', async () => {
     const h = harness()
     const refreshToken = h.zoho.newToken()
     await expect(h.manager.importRefreshToken({ id: 'imp', refreshToken })).rejects.toMatchObject({
@@ -237,29 +299,7 @@ describe('TokenManager.importRefreshToken', () => {
       message: 'Zoho rejected the refresh token although it is well-formed',
     })
     expect(await h.manager.get('imp')).toBeNull()
-    expect(await h.store.mintsInWindow(mintKey(refreshToken), h.clock.value, WINDOW)).toHaveLength(
-      1,
-    )
-  })
-})
-
-describe('TokenManager.revoke', () => {
-  it('revoke: revokes the refresh token at Zoho and keeps the connection as revoked', async () => {
-    const h = harness()
-    const { refreshToken } = await h.seed({ expiresInMs: 30 * 60_000 })
-    await h.manager.getToken('acme')
-    await h.manager.revoke('acme')
-    const revoke = h.zoho.requests.find((r) => r.url.pathname === '/oauth/v2/token/revoke')
-    expect(revoke?.url.searchParams.get('token')).toBe(refreshToken)
-    expect(await h.store.get('acme')).toMatchObject({ status: 'revoked', accessToken: null })
-    await expect(h.manager.getToken('acme')).rejects.toMatchObject({
-      code: 'ERR_CONNECTION_REVOKED',
-      message: 'Connection "acme" was revoked',
-    })
-    expect(h.events).toContainEqual({ type: 'revoked', connectionId: 'acme' })
-    await expect(h.manager.revoke('nope')).rejects.toMatchObject({
-      code: 'ERR_CONNECTION_NOT_FOUND',
-    })
+    expect(await h.store.mintsInWindow(mintKey(refreshToken), h.clock.value, WINDOW)).toEqual([])
   })
 })
 
@@ -281,7 +321,7 @@ describe('TokenManager.list', () => {
       h.manager.importRefreshToken({ id: 'again', refreshToken, replace: true }),
     ).rejects.toMatchObject({
       code: 'ERR_TOKEN_THROTTLED',
-      retryAt: h.clock.value - 1000 + WINDOW,
+      retryAt: h.clock.value - 1000 + WINDOW + 1,
     })
     expect(h.zoho.count('refresh_token')).toBe(0)
     expect(await h.manager.get('again')).toBeNull()

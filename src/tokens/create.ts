@@ -17,6 +17,7 @@ import { canReadCRMUser, canReadUserInfo, evictedConnections } from './connectio
 import type { ManagerContext } from './context.js'
 import { NoRefreshTokenError, TokenThrottledError, UnknownDataCenterError } from './errors.js'
 import { ConnectionExistsError } from '../stores/errors.js'
+import { mintedNothing } from './failures.js'
 import type { OAuthClient } from './types.js'
 
 export interface CreateFromCodeInput {
@@ -115,6 +116,7 @@ export async function importRefreshToken(
       ctx.request,
     )
   } catch (error) {
+    if (mintedNothing(error)) await ctx.budget.forget(refreshToken, sentAt)
     // An access token or grant code looks exactly like a refresh token; say so.
     if (error instanceof ZohoOAuthError && error.error === 'invalid_code') {
       checkRefreshToken(refreshToken, { rejectedByZoho: true })
@@ -140,7 +142,12 @@ async function store(
     clientId: grant.client.clientId,
     dc: grant.dataCenter.location,
     accountsServer: grant.dataCenter.accountsServer,
-    apiDomain: tokens.apiDomain || grant.dataCenter.apiDomain,
+    // The answer's api_domain is not trusted: the DC's is stored.
+    apiDomain: ctx.trustedApiDomain(
+      input.id,
+      grant.dataCenter,
+      tokens.untrustedApiDomain ?? tokens.apiDomain,
+    ),
     scopes,
     zuid: user?.zuid ?? null,
     email: user?.email ?? null,
@@ -149,15 +156,16 @@ async function store(
     accessTokenExpiresAt: sentAt + lifetimeMs,
     status: 'active',
     lastError: null,
+    evicted: false,
   }
   // Replaced in place, never deleted and re-created: the row is never missing, and its version
   // keeps rising, so a refresh of the old grant still in flight loses its compare-and-set.
   const connection =
     (input.replace === true ? await replaceInPlace(ctx, fields) : null) ??
     (await ctx.store.create(fields, ctx.now()))
-  ctx.cache.delete(input.id)
+  ctx.cache.forget(input.id)
   ctx.evictionWarned.delete(input.id)
-  ctx.remember(
+  ctx.cache.remember(
     Object.freeze({
       connectionId: connection.id,
       accessToken: tokens.accessToken,
@@ -234,22 +242,22 @@ async function findUser(
     if (user !== null) return { zuid: user.zuid, email: user.email }
   }
   if (unknown || canReadCRMUser(scopes)) {
-    const user = await fetchCRMCurrentUser(ctx, tokens).catch(() => null)
+    const user = await fetchCRMCurrentUser(ctx, dataCenter, tokens).catch(() => null)
     if (user !== null) return user
   }
   return null
 }
 
-/** GET {apiDomain}/crm/v8/users?type=CurrentUser, sent only to a Zoho API host of the table. */
+/** GET {apiDomain}/crm/v8/users?type=CurrentUser, sent only to the DC's API host of the table. */
 async function fetchCRMCurrentUser(
   ctx: ManagerContext,
+  dataCenter: DataCenter,
   tokens: TokenSet,
 ): Promise<FoundUser | null> {
-  if (ctx.dataCenters.byApiDomain(tokens.apiDomain) === undefined) return null
   const body = await requestJSON(
     {
       method: 'GET',
-      url: `${tokens.apiDomain.replace(/\/+$/, '')}/crm/v8/users?type=CurrentUser`,
+      url: `${dataCenter.apiDomain.replace(/\/+$/, '')}/crm/v8/users?type=CurrentUser`,
       headers: { authorization: `Zoho-oauthtoken ${tokens.accessToken}` },
       operation: 'CRM current user',
     },

@@ -1,15 +1,15 @@
 /**
  * The TokenManager: the only place that refreshes. It serves access tokens from memory, refreshes
  * each connection once however many callers and processes ask, and never sends a token request
- * Zoho would throttle. See DESIGN.md, "How a token is served".
+ * Zoho would throttle. See docs/architecture.md, "How a token is served".
  */
-import { revokeToken, ZohoOAuthError } from '../protocol/index.js'
 import type { Connection } from '../stores/store.js'
 import { ManagerContext } from './context.js'
 import { createFromCode, importRefreshToken } from './create.js'
 import type { CreateFromCodeInput, ImportRefreshTokenInput } from './create.js'
-import { ConnectionNotFoundError } from './errors.js'
+import { isFresh, isUnexpired } from './cache.js'
 import { Refresher } from './refresh.js'
+import { revokeConnection } from './revoke.js'
 import type { AccessToken, TokenEvent, TokenManagerOptions } from './types.js'
 
 export type { CreateFromCodeInput, ImportRefreshTokenInput } from './create.js'
@@ -40,7 +40,7 @@ export class TokenManager {
   /** The access token string of `connectionId`; see getToken. Same hot path, no allocation. */
   getAccessToken(connectionId: string): Promise<string> {
     const entry = this.ctx.cache.get(connectionId)
-    if (entry !== undefined && this.ctx.now() < entry.refreshAt) return entry.resolvedString
+    if (entry !== undefined && isFresh(entry, this.ctx.now())) return entry.resolvedString
     return this.getToken(connectionId).then((token) => token.accessToken)
   }
 
@@ -53,8 +53,8 @@ export class TokenManager {
     const entry = this.ctx.cache.get(connectionId)
     if (entry !== undefined) {
       const now = this.ctx.now()
-      if (now < entry.refreshAt) return entry.resolved
-      if (now < entry.token.expiresAt) {
+      if (isFresh(entry, now)) return entry.resolved
+      if (isUnexpired(entry, now)) {
         this.refresher.refreshInBackground(connectionId)
         return entry.resolved
       }
@@ -67,14 +67,8 @@ export class TokenManager {
    * token (so 100 concurrent 401s cause one refresh) and return a fresh one.
    */
   invalidate(connectionId: string, failedAccessToken: string): Promise<AccessToken> {
-    const entry = this.ctx.cache.get(connectionId)
-    if (entry !== undefined) {
-      if (entry.token.accessToken !== failedAccessToken) {
-        if (entry.token.expiresAt > this.ctx.now()) return entry.resolved
-      } else {
-        this.ctx.cache.delete(connectionId)
-      }
-    }
+    const newer = this.ctx.cache.afterRefusal(connectionId, failedAccessToken, this.ctx.now())
+    if (newer !== undefined) return newer.resolved
     return this.refresher.refresh(connectionId, failedAccessToken)
   }
 
@@ -89,38 +83,14 @@ export class TokenManager {
   }
 
   /** Revokes the refresh token at Zoho; the connection is kept with status `revoked`. */
-  async revoke(connectionId: string): Promise<void> {
-    const { ctx } = this
-    let connection = await ctx.store.get(connectionId)
-    if (connection === null) throw new ConnectionNotFoundError(connectionId)
-    if (connection.status === 'revoked') return
-    try {
-      await revokeToken(
-        { accountsServer: ctx.accountsServer(connection), token: connection.refreshToken },
-        ctx.request,
-      )
-    } catch (error) {
-      // Zoho answers 400 for a token it no longer knows: it is as revoked as it gets.
-      if (!(error instanceof ZohoOAuthError)) throw error
-    }
-    while (connection !== null && connection.status !== 'revoked') {
-      const written = await ctx.store.update(
-        connectionId,
-        { status: 'revoked', accessToken: null, accessTokenExpiresAt: null, lastError: null },
-        connection.version,
-        ctx.now(),
-      )
-      if (written !== null) break
-      connection = await ctx.store.get(connectionId)
-    }
-    ctx.cache.delete(connectionId)
-    ctx.events.emit({ type: 'revoked', connectionId })
+  revoke(connectionId: string): Promise<void> {
+    return revokeConnection(this.ctx, connectionId)
   }
 
   /** Forgets the connection (without revoking it at Zoho). */
   async delete(connectionId: string): Promise<boolean> {
     const existed = await this.ctx.store.delete(connectionId)
-    this.ctx.cache.delete(connectionId)
+    this.ctx.cache.forget(connectionId)
     this.ctx.evictionWarned.delete(connectionId)
     if (existed) this.ctx.events.emit({ type: 'deleted', connectionId })
     return existed

@@ -1,22 +1,23 @@
 /**
- * Holding the lease: check the budget, record the mint BEFORE sending, refresh with bounded
- * jittered retries, write with compare-and-set (a stalled holder loses and uses the newer token),
- * and turn each failure class into what DESIGN.md promises.
+ * The lease holder's work: check the budget, count the mint before sending, send the token
+ * request with bounded jittered retries, write what came back with compare-and-set, and say how
+ * it went as a MintOutcome. Internal to src/tokens; see docs/architecture.md, "How a token is
+ * served".
  */
 import {
   redact,
   refreshAccessToken,
-  TransportError,
-  UnexpectedResponseError,
   ZohoOAuthError,
   ZohoThrottledError,
 } from '../protocol/index.js'
 import type { TokenSet } from '../protocol/index.js'
 import type { Connection } from '../stores/store.js'
 import type { RefreshPriority } from './budget.js'
-import { isEvicted, validToken } from './connection.js'
+import { hasServableToken, isEvicted } from './connection.js'
 import type { ManagerContext } from './context.js'
 import { NeedsReauthError, reauthReason, TokenThrottledError } from './errors.js'
+import { errorMessage, isTransient, mintedNothing } from './failures.js'
+import type { HeldLease } from './lease.js'
 import type { AccessToken } from './types.js'
 
 export interface MintRequest {
@@ -25,21 +26,30 @@ export interface MintRequest {
   failedToken: string | undefined
 }
 
-/** What mint returns when its lease went to another process between attempts. */
-export const LEASE_LOST = Symbol('lease lost')
-/**
- * What mint returns when the connection was re-granted (replaced, or deleted and created again)
- * while its request was in flight: the token it got belongs to the old grant and must not be
- * written; the caller starts over on the new grant.
- */
-export const GRANT_CHANGED = Symbol('grant changed')
+/** How one lease holder's attempt to get a new access token ended. */
+export type MintOutcome =
+  /** A token is stored and cached: ours, or a newer one another process wrote meanwhile. */
+  | { kind: 'token'; token: AccessToken }
+  /** Zoho refused the grant (invalid_code): the connection is now `needs_reauth`. */
+  | { kind: 'dead'; error: NeedsReauthError }
+  /** No new token (budget spent, throttled, or the request failed): serve a valid one or fail. */
+  | { kind: 'failed'; error: unknown; retryAt: number; warning?: string }
+  /** Another process took the lease between our attempts: its request is this burst's. */
+  | { kind: 'lease_lost' }
+  /**
+   * The row changed under the request (re-granted: replaced, or deleted and created again; or
+   * marked by another process): what Zoho said was about the old grant and was not written.
+   * Start over on what the store holds now.
+   */
+  | { kind: 'regranted' }
 
 /** Spends one mint (or a few, on transient failures) and writes the new token. */
 export async function mint(
   ctx: ManagerContext,
   connection: Connection,
+  lease: HeldLease,
   request: MintRequest,
-): Promise<AccessToken | null | typeof LEASE_LOST | typeof GRANT_CHANGED> {
+): Promise<MintOutcome> {
   const accountsServer = ctx.accountsServer(connection)
   const client = await ctx.client(connection.clientId)
   const clientSecret = client.dcSecrets?.[connection.dc] ?? client.clientSecret
@@ -56,13 +66,14 @@ export async function mint(
         request.priority === 'background'
           ? `Background refresh of "${connection.id}" skipped: only the last ${ctx.budget.foregroundReserve} of Zoho's ${ctx.budget.mintsPerWindow} token requests per window are left, kept for callers whose token has expired; next try after ${new Date(decision.retryAt).toISOString()}`
           : undefined
-      return giveUp(ctx, connection, request, { error, retryAt: decision.retryAt, warning })
+      return { kind: 'failed', error, retryAt: decision.retryAt, warning }
     }
     // Counted before sending: a crash or timeout mid-request may still have minted at Zoho.
+    // A request that provably minted nothing gives it back below.
     await ctx.budget.record(connection.refreshToken, sentAt)
-    let outcome: { tokens: TokenSet } | { error: unknown }
+    let tokens: TokenSet
     try {
-      const tokens = await refreshAccessToken(
+      tokens = await refreshAccessToken(
         {
           accountsServer,
           clientId: client.clientId,
@@ -71,45 +82,43 @@ export async function mint(
         },
         {
           ...ctx.request,
-          // A request must end before our lease does, or a second holder could send its own.
-          timeoutMs: Math.max(
-            1000,
-            Math.min(ctx.request.timeoutMs, deadline - sentAt, Math.floor(ctx.leaseTtlMs * 0.8)),
-          ),
+          timeoutMs: Math.max(1, Math.min(ctx.request.timeoutMs, deadline - sentAt)),
+          // Cut off if the lease is lost: another process may be sending its own request.
+          signal: lease.signal,
         },
       )
-      outcome = { tokens }
     } catch (error) {
-      outcome = { error }
+      // It may have reached Zoho, so it stays counted; the new holder's token is the answer.
+      if (lease.lost) return { kind: 'lease_lost' }
+      // Refused, never sent, or answered with an error: it spent none of Zoho's quota.
+      if (mintedNothing(error)) await ctx.budget.forget(connection.refreshToken, sentAt)
+      if (error instanceof ZohoThrottledError) {
+        // Zoho counted mints we did not see (another app shares this refresh token).
+        const retryAt = await ctx.budget.saturate(connection.refreshToken, ctx.now())
+        const throttled = new TokenThrottledError({
+          connectionId: connection.id,
+          retryAt,
+          cause: error,
+        })
+        await recordError(ctx, connection, throttled)
+        return { kind: 'failed', error: throttled, retryAt }
+      }
+      // Zoho answers a revoked or evicted refresh token with invalid_code, not invalid_grant.
+      if (error instanceof ZohoOAuthError && error.error === 'invalid_code') {
+        return markNeedsReauth(ctx, connection, error)
+      }
+      const wait = backoff(ctx, attempt)
+      if (!isTransient(error) || attempt >= ctx.retry.attempts || ctx.now() + wait >= deadline) {
+        await recordError(ctx, connection, error)
+        return { kind: 'failed', error, retryAt: ctx.now() + ctx.retry.deadlineMs }
+      }
+      await ctx.sleep(wait)
+      // If another process took the lease meanwhile, its request is the one for this burst and
+      // ours would be a second.
+      if (!(await lease.renew())) return { kind: 'lease_lost' }
+      continue
     }
-    if ('tokens' in outcome) return save(ctx, connection, outcome.tokens, { sentAt, ...request })
-    const { error } = outcome
-    if (error instanceof ZohoThrottledError) {
-      // Zoho counted mints we did not see (another app shares this refresh token).
-      const retryAt = await ctx.budget.saturate(connection.refreshToken, ctx.now())
-      const throttled = new TokenThrottledError({
-        connectionId: connection.id,
-        retryAt,
-        cause: error,
-      })
-      await recordError(ctx, connection, throttled)
-      return giveUp(ctx, connection, request, { error: throttled, retryAt })
-    }
-    // Zoho answers a revoked or evicted refresh token with invalid_code, not invalid_grant.
-    if (error instanceof ZohoOAuthError && error.error === 'invalid_code') {
-      return markNeedsReauth(ctx, connection, error)
-    }
-    const wait = backoff(ctx, attempt)
-    if (!isTransient(error) || attempt >= ctx.retry.attempts || ctx.now() + wait >= deadline) {
-      await recordError(ctx, connection, error)
-      return giveUp(ctx, connection, request, { error, retryAt: ctx.now() + ctx.retry.deadlineMs })
-    }
-    await ctx.sleep(wait)
-    // Keep the lease for the next attempt; if another process took it meanwhile, its request is
-    // the one for this burst and ours would be a second.
-    if (!(await ctx.store.acquireLease(connection.id, ctx.ownerId, ctx.leaseTtlMs, ctx.now()))) {
-      return LEASE_LOST
-    }
+    return save(ctx, connection, tokens, { sentAt, ...request })
   }
 }
 
@@ -125,9 +134,12 @@ async function save(
   read: Connection,
   tokens: TokenSet,
   at: { sentAt: number; failedToken: string | undefined },
-): Promise<AccessToken | typeof GRANT_CHANGED> {
+): Promise<MintOutcome> {
   const lifetimeMs = tokens.expiresInSeconds * 1000
   const expiresAt = at.sentAt + lifetimeMs
+  // The answer's api_domain is not trusted: the connection's DC's is written and handed out.
+  const dc = { location: read.dc, apiDomain: ctx.apiDomain(read) }
+  const apiDomain = ctx.trustedApiDomain(read.id, dc, tokens.untrustedApiDomain ?? tokens.apiDomain)
   let base = read
   for (;;) {
     const written = await ctx.store.update(
@@ -135,67 +147,41 @@ async function save(
       {
         accessToken: tokens.accessToken,
         accessTokenExpiresAt: expiresAt,
-        apiDomain: tokens.apiDomain || base.apiDomain,
+        apiDomain,
         lastError: null,
       },
       base.version,
       ctx.now(),
     )
     if (written !== null) {
-      const token = Object.freeze({
-        connectionId: written.id,
-        accessToken: tokens.accessToken,
-        apiDomain: written.apiDomain,
-        expiresAt,
-      })
-      ctx.remember(token, lifetimeMs)
+      const token = ctx.cache.remember(
+        Object.freeze({
+          connectionId: written.id,
+          accessToken: tokens.accessToken,
+          apiDomain,
+          expiresAt,
+        }),
+        lifetimeMs,
+      )
       ctx.events.emit({ type: 'refreshed', connectionId: written.id, expiresAt })
-      return token
+      return { kind: 'token', token }
     }
     // Fenced: someone wrote after our read.
     const current = await ctx.read(base.id)
-    const valid = validToken(current, ctx.now())
-    const servable = valid !== null && valid.accessToken !== at.failedToken
+    const servable = hasServableToken(current, ctx.now(), at.failedToken)
     // Another grant now: our token is the old grant's (maybe another user's). Never write it.
     if (current.refreshToken !== read.refreshToken) {
-      return servable ? ctx.rememberStored(current) : GRANT_CHANGED
+      return servable ? { kind: 'token', token: ctx.serveStored(current) } : { kind: 'regranted' }
     }
     // The same grant, refreshed by someone else meanwhile: their newer token wins over ours.
-    if (current.accessToken !== base.accessToken && servable) return ctx.rememberStored(current)
+    if (current.accessToken !== base.accessToken && servable) {
+      return { kind: 'token', token: ctx.serveStored(current) }
+    }
     base = current
   }
 }
 
-/** Serves a still-valid token if there is one (and backs off the hot path), else throws. */
-function giveUp(
-  ctx: ManagerContext,
-  connection: Connection,
-  request: MintRequest,
-  failure: { error: unknown; retryAt: number; warning?: string | undefined },
-): AccessToken | null {
-  const valid = validToken(connection, ctx.now())
-  const servable = valid !== null && valid.accessToken !== request.failedToken ? valid : null
-  if (servable !== null) {
-    // Do not try again from the hot path before retryAt (or the token's expiry).
-    const entry = ctx.cache.get(connection.id)
-    const refreshAt = Math.min(servable.expiresAt, Math.max(failure.retryAt, entry?.refreshAt ?? 0))
-    // The cached token may be an older one that expires before `servable`: never keep it longer.
-    const same = entry !== undefined && entry.token.accessToken === servable.accessToken
-    ctx.cacheToken(same ? entry.token : servable, refreshAt)
-  }
-  if (request.priority === 'background') {
-    ctx.events.emit({
-      type: 'warning',
-      connectionId: connection.id,
-      message:
-        failure.warning ?? `Background refresh failed: ${redact(errorMessage(failure.error))}`,
-    })
-    return null
-  }
-  if (servable !== null) return servable
-  throw failure.error
-}
-
+/** Keeps the failure on the row for people to read (best effort: a lost race loses nothing). */
 async function recordError(
   ctx: ManagerContext,
   connection: Connection,
@@ -212,34 +198,30 @@ async function markNeedsReauth(
   ctx: ManagerContext,
   connection: Connection,
   cause: ZohoOAuthError,
-): Promise<never> {
+): Promise<MintOutcome> {
   // Best effort: a row elsewhere that cannot be decrypted must not hide this connection's state.
   const all = await ctx.store.list().catch((): Connection[] => [])
   const evicted =
     ctx.evictionWarned.has(connection.id) || isEvicted(connection, all, ctx.maxRefreshTokens)
   const reason = reauthReason(evicted)
   let base: Connection | null = connection
-  // Retry the write on a version race, unless the grant was replaced meanwhile.
+  // Only the grant Zoho refused is dead: a re-grant (or another writer's verdict) wins the race.
   while (base?.status === 'active' && base.refreshToken === connection.refreshToken) {
     const written = await ctx.store.update(
       base.id,
-      { status: 'needs_reauth', lastError: reason },
+      { status: 'needs_reauth', lastError: reason, evicted },
       base.version,
       ctx.now(),
     )
-    if (written !== null) break
+    if (written !== null) {
+      ctx.cache.forget(connection.id)
+      ctx.events.emit({ type: 'needs_reauth', connectionId: connection.id, reason, evicted })
+      const error = new NeedsReauthError({ connectionId: connection.id, evicted, cause })
+      return { kind: 'dead', error }
+    }
     base = await ctx.store.get(connection.id)
   }
-  ctx.cache.delete(connection.id)
-  ctx.events.emit({ type: 'needs_reauth', connectionId: connection.id, reason, evicted })
-  throw new NeedsReauthError({ connectionId: connection.id, evicted, cause })
-}
-
-function isTransient(error: unknown): boolean {
-  if (error instanceof TransportError || error instanceof UnexpectedResponseError) return true
-  return error instanceof ZohoOAuthError && error.status >= 500
-}
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
+  // Not written: re-granted, deleted, or already marked by another process. Starting over reads
+  // which, and serves the new grant or says what the row says.
+  return { kind: 'regranted' }
 }

@@ -18,6 +18,20 @@ export type RefreshOutcome =
   | 'throttle'
   | 'unavailable'
   | 'network'
+  /** The connection is refused (ECONNREFUSED): the request never reached Zoho. */
+  | 'refused'
+  /** The connection is reset after the request was sent (ECONNRESET): it may have minted. */
+  | 'reset'
+  | { hold: Promise<void> }
+
+/** How the fake answers a revoke: Zoho's own answers, and what goes wrong on the way. */
+export type RevokeOutcome =
+  | 'ok'
+  | 'unknown_token'
+  | 'unavailable'
+  | 'throttle'
+  | 'invalid_client'
+  | 'network'
   | { hold: Promise<void> }
 
 export interface FakeZohoUser {
@@ -30,10 +44,14 @@ export class FakeZoho {
   readonly requests: { method: string; url: URL; form: URLSearchParams; headers: Headers }[] = []
   accessTokenTTLSeconds = 3600
   scope: string | undefined = 'ZohoCRM.modules.ALL,AaaServer.profile.READ'
+  /** The api_domain token answers name; by default the one of the DC that answered. */
+  apiDomain: string | undefined
   user: FakeZohoUser = { zuid: '700000001', email: 'ada@example.com' }
   /** Outcomes of the next refresh requests, first first; then `defaultRefresh`. */
   readonly refreshOutcomes: RefreshOutcome[] = []
   defaultRefresh: RefreshOutcome = 'ok'
+  /** Outcomes of the next revoke requests, first first; then 'ok' (or 'unknown_token'). */
+  readonly revokeOutcomes: RevokeOutcome[] = []
   readonly validRefreshTokens = new Set<string>()
   readonly validCodes = new Set<string>()
   private counter = 0
@@ -45,10 +63,7 @@ export class FakeZoho {
     const headers = new Headers(init?.headers)
     this.requests.push({ method, url, form, headers })
     if (url.pathname === '/oauth/v2/token') return this.token(form, url)
-    if (url.pathname === '/oauth/v2/token/revoke') {
-      this.validRefreshTokens.delete(url.searchParams.get('token') ?? '')
-      return json({ status: 'success' })
-    }
+    if (url.pathname === '/oauth/v2/token/revoke') return this.revoke(url.searchParams.get('token'))
     if (url.pathname === '/oauth/user/info') {
       return json({ ZUID: Number(this.user.zuid), Email: this.user.email, Display_Name: 'Ada' })
     }
@@ -77,9 +92,9 @@ export class FakeZoho {
   }
 
   private async token(form: URLSearchParams, url: URL): Promise<Response> {
-    // Like Zoho, answer the API host of the DC whose accounts server was asked.
+    // Zoho names the API host of the DC whose accounts server answered.
     const apiDomain =
-      zohoDataCenters.byAccountsServer(url.origin)?.apiDomain ?? 'https://www.zohoapis.com'
+      this.apiDomain ?? zohoDataCenters.byAccountsServer(url.origin)?.apiDomain ?? 'unknown'
     const grant = form.get('grant_type')
     if (grant === 'authorization_code') {
       const code = form.get('code') ?? ''
@@ -108,6 +123,11 @@ export class FakeZoho {
       })
     }
     if (outcome === 'network') throw new TypeError('fetch failed')
+    if (outcome === 'refused' || outcome === 'reset') {
+      const code = outcome === 'refused' ? 'ECONNREFUSED' : 'ECONNRESET'
+      // What undici throws: the system error is the cause of a TypeError.
+      throw new TypeError('fetch failed', { cause: Object.assign(new Error(code), { code }) })
+    }
     if (outcome === 'invalid_client') return json({ error: 'invalid_client' })
     if (
       outcome === 'invalid_code' ||
@@ -116,6 +136,21 @@ export class FakeZoho {
       return json({ error: 'invalid_code' })
     }
     return json(this.tokenBody(apiDomain, {}))
+  }
+
+  private async revoke(token: string | null): Promise<Response> {
+    const outcome = this.revokeOutcomes.shift() ?? 'ok'
+    if (typeof outcome === 'object') await outcome.hold
+    if (outcome === 'network') throw new TypeError('fetch failed')
+    if (outcome === 'unavailable') return json({ status: 'failure', error: 'server_error' }, 503)
+    // Zoho's throttle comes with HTTP 200.
+    if (outcome === 'throttle') return json({ error: 'Access Denied' })
+    if (outcome === 'invalid_client') return json({ error: 'invalid_client' })
+    // Zoho: a token it does not know is refused with HTTP 400.
+    if (outcome === 'unknown_token' || !this.validRefreshTokens.delete(token ?? '')) {
+      return json({ status: 'failure', error: 'invalid_token' }, 400)
+    }
+    return json({ status: 'success' })
   }
 
   private tokenBody(apiDomain: string, extra: Record<string, string>): Record<string, unknown> {

@@ -40,7 +40,10 @@ export interface TokenManagerOptions {
   ownerId?: string
   /** Default 5 min, capped at a quarter of the token's lifetime. */
   refreshMarginMs?: number
-  /** Default 30 s. */
+  /**
+   * The refresh lease, default 10 s. Its holder renews it every third of it while it works, so a
+   * holder killed mid-refresh is taken over by another process within one lease.
+   */
   leaseTtlMs?: number
   /** Default 15 s per token request. */
   requestTimeoutMs?: number
@@ -66,3 +69,8 @@ export type TokenEvent =
   | { type: 'revoked'; connectionId: string }
   | { type: 'deleted'; connectionId: string }
   | { type: 'warning'; connectionId: string; message: string }
+  /**
+   * A caller waits for another process's refresh (it holds the lease). If that process was
+   * killed, its lease runs out by `until` (epoch ms) and this one takes over.
+   */
+  | { type: 'waiting'; connectionId: string; reason: string; until: number }

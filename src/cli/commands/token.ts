@@ -4,6 +4,10 @@ import { openRuntime, resolveConnectionId } from '../runtime.js'
 
 const OPTIONS = { ...CONFIG_OPTIONS, connection: { type: 'string' } } as const
 
+function isTerminal(output: object): boolean {
+  return 'isTTY' in output && output.isTTY === true
+}
+
 /** Prints only the access token, so `$(zoho-auth token)` works in scripts. */
 export const tokenCommand: Command = {
   name: 'token',
@@ -25,9 +29,23 @@ ${CONFIG_USAGE}`,
     const runtime = await openRuntime(ctx, configFlags(values))
     try {
       const id = await resolveConnectionId(runtime, values.connection)
-      const token = await runtime.manager.getAccessToken(id)
-      ctx.stdout.write(`${token}\n`)
-      return 0
+      // A person at a terminal is told why it hangs; a script's stderr stays clean.
+      const stopSaying = isTerminal(ctx.stderr)
+        ? runtime.manager.on((event) => {
+            if (event.type !== 'waiting' || event.connectionId !== id) return
+            const seconds = Math.max(1, Math.ceil((event.until - Date.now()) / 1000))
+            ctx.stderr.write(
+              `zoho-auth: waiting for another process to refresh "${id}" (at most ${seconds} s if it has stopped)…\n`,
+            )
+          })
+        : undefined
+      try {
+        const token = await runtime.manager.getAccessToken(id)
+        ctx.stdout.write(`${token}\n`)
+        return 0
+      } finally {
+        stopSaying?.()
+      }
     } finally {
       await runtime.close()
     }
