@@ -6,6 +6,7 @@ import { execSync, spawnSync } from 'node:child_process'
 import { chmodSync, mkdirSync, mkdtempSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { KeyRing } from '../src/stores/crypto.js'
@@ -226,6 +227,18 @@ describe('zoho-auth with a stored row it did not write', () => {
 const asRoot = process.getuid?.() === 0
 const NOBODY = { uid: 65534, gid: 65534 }
 
+/**
+ * Whether `nobody` can run this checkout at all: a clone inside a private directory (mode 0700,
+ * as `mktemp -d` makes) is out of its reach, and then these tests cannot say anything.
+ */
+function nobodyCanRunTheBinary(): boolean {
+  // Absolute paths: the binary is started by path, through every parent directory.
+  const files = ['bin/zoho-auth.js', 'dist/cli/main.js', 'node_modules/better-sqlite3/package.json']
+  const paths = files.map((file) => fileURLToPath(new URL(`../${file}`, import.meta.url)))
+  const probe = `for (const f of ${JSON.stringify(paths)}) require('fs').accessSync(f, require('fs').constants.R_OK)`
+  return spawnSync(process.execPath, ['-e', probe], { ...NOBODY, cwd: tmpdir() }).status === 0
+}
+
 /** A directory `nobody` can enter, holding whatever root puts there. */
 function sharedDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'zoho-auth-cli-perm-'))
@@ -239,58 +252,76 @@ async function runAsNobody(args: string[], env: Record<string, string>): Promise
   return run
 }
 
-describe.skipIf(!asRoot)('zoho-auth run by a user the files refuse (as nobody)', () => {
-  it('a key file it may not read is named as the key file, with what to do', async () => {
-    const home = sharedDir()
-    const keyFile = join(home, '.config', 'zoho-auth', 'encryption.key')
-    loadOrCreateKeyFile(keyFile)
-    const run = await runAsNobody(['token'], { HOME: home, ZOHO_AUTH_DB: join(home, 'tokens.db') })
-    expect(await run.exited).toEqual({ code: 1, signal: null })
-    expect(withoutEmulatorNotice(run.stderr)).toBe(
-      `zoho-auth: Cannot read the key file ${keyFile}: permission denied\n` +
-        `  → Run as the user that owns it (\`ls -l '${keyFile}'\` shows who), or give that user alone access to it (chown, then chmod 600), or set ZOHO_AUTH_ENCRYPTION_KEY.\n`,
-    )
-  })
+describe.skipIf(!asRoot || !nobodyCanRunTheBinary())(
+  'zoho-auth run by a user the files refuse (as nobody)',
+  () => {
+    it('a key file it may not read is named as the key file, with what to do', async () => {
+      const home = sharedDir()
+      const keyFile = join(home, '.config', 'zoho-auth', 'encryption.key')
+      loadOrCreateKeyFile(keyFile)
+      const run = await runAsNobody(['token'], {
+        HOME: home,
+        ZOHO_AUTH_DB: join(home, 'tokens.db'),
+      })
+      expect(await run.exited).toEqual({ code: 1, signal: null })
+      expect(withoutEmulatorNotice(run.stderr)).toBe(
+        `zoho-auth: Cannot read the key file ${keyFile}: permission denied\n` +
+          `  → Run as the user that owns it (\`ls -l '${keyFile}'\` shows who), or give that user alone access to it (chown, then chmod 600), or set ZOHO_AUTH_ENCRYPTION_KEY.\n`,
+      )
+    })
 
-  it('a database it may not open is named as the database, with the path', async () => {
-    const home = sharedDir()
-    const env = { HOME: home, ZOHO_AUTH_ENCRYPTION_KEY: KEY, ZOHO_AUTH_DB: join(home, 'tokens.db') }
-    const store = await openSqliteStore({ path: env.ZOHO_AUTH_DB, keyRing: KeyRing.parse(KEY) })
-    await store.close()
-    const run = await runAsNobody(['token'], env)
-    expect(await run.exited).toEqual({ code: 1, signal: null })
-    expect(withoutEmulatorNotice(run.stderr)).toBe(
-      `zoho-auth: Permission denied on the SQLite database ${env.ZOHO_AUTH_DB}\n` +
-        `  → Run as the user that owns it (\`ls -ld '${env.ZOHO_AUTH_DB}'\` shows who), or give this user read and write access to the file and its directory, or set ZOHO_AUTH_DB to a path of its own.\n`,
-    )
-  })
+    it('a database it may not open is named as the database, with the path', async () => {
+      const home = sharedDir()
+      const env = {
+        HOME: home,
+        ZOHO_AUTH_ENCRYPTION_KEY: KEY,
+        ZOHO_AUTH_DB: join(home, 'tokens.db'),
+      }
+      const store = await openSqliteStore({ path: env.ZOHO_AUTH_DB, keyRing: KeyRing.parse(KEY) })
+      await store.close()
+      const run = await runAsNobody(['token'], env)
+      expect(await run.exited).toEqual({ code: 1, signal: null })
+      expect(withoutEmulatorNotice(run.stderr)).toBe(
+        `zoho-auth: Permission denied on the SQLite database ${env.ZOHO_AUTH_DB}\n` +
+          `  → Run as the user that owns it (\`ls -ld '${env.ZOHO_AUTH_DB}'\` shows who), or give this user read and write access to the file and its directory, or set ZOHO_AUTH_DB to a path of its own.\n`,
+      )
+    })
 
-  it('a database in a directory it may not enter names the directory', async () => {
-    const home = sharedDir()
-    const dir = join(home, 'private')
-    const env = { HOME: home, ZOHO_AUTH_ENCRYPTION_KEY: KEY, ZOHO_AUTH_DB: join(dir, 'tokens.db') }
-    const store = await openSqliteStore({ path: env.ZOHO_AUTH_DB, keyRing: KeyRing.parse(KEY) })
-    await store.close()
-    const run = await runAsNobody(['token'], env)
-    expect(await run.exited).toEqual({ code: 1, signal: null })
-    expect(run.stderr).toContain(
-      `zoho-auth: Permission denied on the SQLite database ${env.ZOHO_AUTH_DB} (at ${dir})\n`,
-    )
-  })
+    it('a database in a directory it may not enter names the directory', async () => {
+      const home = sharedDir()
+      const dir = join(home, 'private')
+      const env = {
+        HOME: home,
+        ZOHO_AUTH_ENCRYPTION_KEY: KEY,
+        ZOHO_AUTH_DB: join(dir, 'tokens.db'),
+      }
+      const store = await openSqliteStore({ path: env.ZOHO_AUTH_DB, keyRing: KeyRing.parse(KEY) })
+      await store.close()
+      const run = await runAsNobody(['token'], env)
+      expect(await run.exited).toEqual({ code: 1, signal: null })
+      expect(run.stderr).toContain(
+        `zoho-auth: Permission denied on the SQLite database ${env.ZOHO_AUTH_DB} (at ${dir})\n`,
+      )
+    })
 
-  it('a database it may read but not write is named read-only, with what to do', async () => {
-    const home = sharedDir()
-    const env = { HOME: home, ZOHO_AUTH_ENCRYPTION_KEY: KEY, ZOHO_AUTH_DB: join(home, 'tokens.db') }
-    const store = await openSqliteStore({ path: env.ZOHO_AUTH_DB, keyRing: KeyRing.parse(KEY) })
-    await store.close()
-    chmodSync(env.ZOHO_AUTH_DB, 0o644)
-    const run = await runAsNobody(['token'], env)
-    expect(await run.exited).toEqual({ code: 1, signal: null })
-    expect(run.stderr).toContain(
-      `zoho-auth: The SQLite database ${env.ZOHO_AUTH_DB} is read-only for this process`,
-    )
-    expect(run.stderr).toContain(
-      `  → Let this user write the file and its directory (SQLite keeps ${env.ZOHO_AUTH_DB}-wal and -shm beside it), e.g. \`chown -R "$(id -un)" '${home}'\`, or set ZOHO_AUTH_DB to a path it can write.\n`,
-    )
-  })
-})
+    it('a database it may read but not write is named read-only, with what to do', async () => {
+      const home = sharedDir()
+      const env = {
+        HOME: home,
+        ZOHO_AUTH_ENCRYPTION_KEY: KEY,
+        ZOHO_AUTH_DB: join(home, 'tokens.db'),
+      }
+      const store = await openSqliteStore({ path: env.ZOHO_AUTH_DB, keyRing: KeyRing.parse(KEY) })
+      await store.close()
+      chmodSync(env.ZOHO_AUTH_DB, 0o644)
+      const run = await runAsNobody(['token'], env)
+      expect(await run.exited).toEqual({ code: 1, signal: null })
+      expect(run.stderr).toContain(
+        `zoho-auth: The SQLite database ${env.ZOHO_AUTH_DB} is read-only for this process`,
+      )
+      expect(run.stderr).toContain(
+        `  → Let this user write the file and its directory (SQLite keeps ${env.ZOHO_AUTH_DB}-wal and -shm beside it), e.g. \`chown -R "$(id -un)" '${home}'\`, or set ZOHO_AUTH_DB to a path it can write.\n`,
+      )
+    })
+  },
+)
