@@ -299,8 +299,8 @@ describe('revokeToken', () => {
     expect(seen[0]?.url.searchParams.get('token')).toBe(REFRESH)
   })
 
-  it('revokeToken turns HTTP 400 into ZohoOAuthError invalid_token', async () => {
-    const { fetch } = zoho(400, '', 'text/plain')
+  it("revokeToken turns Zoho's HTTP 400 invalid_token into ZohoOAuthError invalid_token", async () => {
+    const { fetch } = zoho(400, { status: 'failure', error: 'invalid_token' })
     const error = await caught(revokeToken({ accountsServer: EU, token: REFRESH }, { fetch }))
     expect(error).toBeInstanceOf(ZohoOAuthError)
     expect((error as ZohoOAuthError).error).toBe('invalid_token')
@@ -308,6 +308,19 @@ describe('revokeToken', () => {
     expect((error as ZohoOAuthError).message).toBe(
       'revoke failed: invalid_token (Zoho does not know this token: already revoked, mistyped, or from another data centre)',
     )
+  })
+
+  it("revokeToken takes no answer but Zoho's JSON as a verdict: an HTML or empty 400, a 400 without error, a 200 without success", async () => {
+    for (const [status, body, type] of [
+      [400, '<html><body>400 Bad Request</body></html>', 'text/html'],
+      [400, '', 'text/plain'],
+      [400, { status: 'failure' }, 'application/json'],
+      [200, {}, 'application/json'],
+    ] as const) {
+      const { fetch } = zoho(status, body, type)
+      const error = await caught(revokeToken({ accountsServer: EU, token: REFRESH }, { fetch }))
+      expect(error).toBeInstanceOf(UnexpectedResponseError)
+    }
   })
 
   it("revokeToken keeps Zoho's error when the 400 carries one", async () => {

@@ -163,26 +163,31 @@ export async function revokeToken(
     token: p.token,
   })}`
   const response = await sendRequest({ method: 'POST', url, operation }, o)
-  if (response.status === 400) {
-    let error = 'invalid_token'
-    try {
-      const body = readJSONObject(response, operation)
-      if (typeof body.error === 'string' && body.error !== '') error = body.error
-    } catch {
-      // Zoho's 400 for a bad token need not carry JSON: the status says it all here.
-    }
-    throw new ZohoOAuthError({ error, status: 400, operation })
-  }
-  const body = readJSONObject(response, operation)
-  throwIfOAuthError(response.status, body, operation)
-  const ok = response.status >= 200 && response.status < 300
-  if (!ok || ('status' in body && body.status !== 'success')) {
-    throw new UnexpectedResponseError({
+  const unexpected = (): UnexpectedResponseError =>
+    new UnexpectedResponseError({
       status: response.status,
       contentType: response.contentType,
       body: response.text,
       operation,
     })
+  let body: JSONObject
+  try {
+    body = readJSONObject(response, operation)
+  } catch {
+    // Only Zoho's own JSON says what happened to the token: a proxy's HTML 400 or an empty
+    // answer must not pass for "already revoked" (the grant would stay live at Zoho).
+    throw unexpected()
+  }
+  if (response.status === 400) {
+    if (typeof body.error === 'string' && body.error !== '') {
+      throw new ZohoOAuthError({ error: body.error, status: 400, operation })
+    }
+    throw unexpected()
+  }
+  throwIfOAuthError(response.status, body, operation)
+  // Zoho answers a revoke with {"status":"success"}; an answer without it revoked nothing we know of.
+  if (response.status < 200 || response.status >= 300 || body.status !== 'success') {
+    throw unexpected()
   }
 }
 

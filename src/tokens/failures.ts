@@ -38,14 +38,16 @@ const NEVER_SENT = new Set([
 /**
  * Whether a failed token request provably minted nothing at Zoho, so its mint goes back to the
  * budget: it was never sent (refused before sending, no connection), or what came back is no
- * token (Zoho's error JSON, a 4xx, a 503). A request whose outcome is unknown still counts: a
- * timeout after it was sent, a connection cut mid-answer, a 500/502/504 (a gateway may have
- * passed it on), or anything else.
+ * token (Zoho's error JSON, a 4xx, a 500 or 503 from the accounts server). A request whose
+ * outcome is unknown still counts: a timeout after it was sent, a connection cut mid-answer, a
+ * 502/504 (a gateway may have passed it on and lost the answer), or anything else.
  */
 export function mintedNothing(error: unknown): boolean {
   if (error instanceof ZohoOAuthError) return true
   if (error instanceof UnexpectedResponseError) {
-    return error.status === 503 || (error.status >= 400 && error.status < 500)
+    return (
+      error.status === 500 || error.status === 503 || (error.status >= 400 && error.status < 500)
+    )
   }
   if (error instanceof TransportError) {
     return !error.timeout && systemCodes(error.cause).some((code) => NEVER_SENT.has(code))
