@@ -164,6 +164,14 @@ describe('loadConfig: URLs', () => {
     ).toBe('https://app.example/cb')
   })
 
+  it('loadConfig refuses a postgres:// URL whose user, password or database is not valid percent-encoding', () => {
+    for (const url of ['postgres://%zz@127.0.0.1/test', 'postgres://127.0.0.1:5432/te%zzst']) {
+      expect(() => loadConfig({ env: { ZOHO_AUTH_DB: url }, cwd: dirWithEnvFile() })).toThrow(
+        'not a valid postgres:// URL',
+      )
+    }
+  })
+
   it('loadConfig refuses a postgres:// URL that does not parse, without echoing its password', () => {
     const error = refusal({
       env: { ZOHO_AUTH_DB: 'postgres://app:p#ss@db:5432/x' },

@@ -190,12 +190,25 @@ function maskedDatabaseURL(value: string): string {
   return value.replace(/\/\/[^@/]*@/, '//****@')
 }
 
+/**
+ * The driver decodes the user, password and database name, and one that does not decode (`%zz`)
+ * silently becomes its defaults: the error then names localhost and role "postgres" instead.
+ */
+function decodesCleanly(url: URL): boolean {
+  try {
+    for (const part of [url.username, url.password, url.pathname]) decodeURIComponent(part)
+    return true
+  } catch {
+    return false
+  }
+}
+
 function parseDatabase(s: Setting, defaultPath: string): DatabaseConfig {
   const value = s.value
   if (!value) return { kind: 'sqlite', path: defaultPath }
   if (/^postgres(ql)?:\/\//i.test(value)) {
     // The driver parses with the same WHATWG URL parser, and would say only "Invalid URL".
-    if (!URL.canParse(value)) {
+    if (!URL.canParse(value) || !decodesCleanly(new URL(value))) {
       throw new ConfigError(
         `${s.label} is "${maskedDatabaseURL(value)}", not a valid postgres:// URL`,
         'Percent-encode special characters in the user name and password (# as %23, @ as %40, / as %2F) and check the host and port: postgres://user:password@host:5432/database.',
