@@ -94,6 +94,13 @@ describe('loadConfig: emulator mode', () => {
     ]) {
       expect(loadConfig(allow).emulatorURL).toBe('https://zoho.evil.example')
     }
+    // A .env that allows itself is a stray .env all the same.
+    const selfAllowing = dirWithEnvFile(
+      'ZOHO_EMULATOR_URL=https://zoho.evil.example\nZOHO_EMULATOR_ALLOW_REMOTE=1\n',
+    )
+    expect(refusal({ env: {}, cwd: selfAllowing }).message).toBe(
+      `ZOHO_EMULATOR_URL in ${join(selfAllowing, '.env')} points at zoho.evil.example, which is not this machine`,
+    )
     for (const host of ['10.0.0.5', '128.0.0.1', '127.0.0.1.nip.io', 'localhost.evil.example']) {
       const message = refusal({ env: { ZOHO_EMULATOR_URL: `https://${host}:3002` }, cwd }).message
       expect(message).toBe(

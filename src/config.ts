@@ -97,10 +97,13 @@ export function loadConfig(options: LoadConfigOptions): Config {
   }
 
   const dc = parseDataCenter(setting('ZOHO_DC', { name: '--dc', value: flags.dc }).value ?? 'us')
+  // The allow counts only from the real environment or a flag: a stray .env that names a remote
+  // emulator must not be able to allow itself.
+  const allowRemote = setting('ZOHO_EMULATOR_ALLOW_REMOTE')
   const emulator = checkEmulatorURL(
     setting('ZOHO_EMULATOR_URL', { name: '--emulator-url', value: flags.emulatorURL }),
     flags.emulatorAllowRemote === true ||
-      parseYesNo(setting('ZOHO_EMULATOR_ALLOW_REMOTE')) === true,
+      (parseYesNo(allowRemote) === true && allowRemote.source !== '.env'),
   )
   if (emulator.warning) warnings.push(emulator.warning)
   const credential = (kind: 'clientId' | 'clientSecret', s: Setting): string | undefined => {
