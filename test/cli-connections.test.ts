@@ -2,55 +2,19 @@
  * `connections show | use | remove` and `revoke`, in-process against the emulator on a socket and
  * a real SQLite file, and each once through the real binary.
  */
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { spawnBin } from './support/bin.js'
 import { runCommand as cli, withoutEmulatorNotice } from './support/cli.js'
-import { startTestEmulator, type TestClient, type TestEmulator } from './support/emulator.js'
+import { useSelfClientCli } from './support/self-client-cli.js'
 
 const KEY = Buffer.alloc(32, 9).toString('base64')
-let zoho: TestEmulator
-let client: TestClient
-
-beforeAll(async () => {
-  zoho = await startTestEmulator()
-})
-afterAll(async () => {
-  await zoho.close()
-})
-beforeEach(async () => {
-  await zoho.control('reset', {})
-  client = await zoho.client({ type: 'self', redirect_uris: [] })
-  await zoho.user('ada@example.com')
-})
-
-function environment(): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'zoho-auth-conn-'))
-  return {
-    PATH: process.env.PATH ?? '',
-    HOME: dir,
-    ZOHO_CLIENT_ID: client.client_id,
-    ZOHO_CLIENT_SECRET: client.client_secret,
-    ZOHO_EMULATOR_URL: zoho.url,
-    ZOHO_AUTH_DB: join(dir, 'tokens.db'),
-    ZOHO_AUTH_ENCRYPTION_KEY: KEY,
-  }
-}
-
-async function connect(env: Record<string, string>, name: string): Promise<void> {
-  const code = await zoho.selfClientCode({
-    client_id: client.client_id,
-    scope: 'ZohoCRM.users.READ',
-    email: 'ada@example.com',
-  })
-  const run = await cli(['exchange', '--code', code, '--connection', name], env)
-  expect(run.code).toBe(0)
-}
+const fixture = useSelfClientCli('conn')
+const environment = (): Record<string, string> => fixture.environment(KEY)
+const connect = (env: Record<string, string>, name: string): Promise<void> =>
+  fixture.connect(env, { name })
 
 async function liveRefreshTokens(): Promise<number> {
-  const census = await zoho.control(`tokens?client_id=${client.client_id}`)
+  const census = await fixture.zoho.control(`tokens?client_id=${fixture.client.client_id}`)
   return (census.refresh_tokens as unknown[]).length
 }
 
@@ -119,7 +83,7 @@ describe('zoho-auth connections show / use / remove', () => {
   it('remove keeps the connection when Zoho cannot be reached, and --force forgets it saying the grant lives', async () => {
     const env = environment()
     await connect(env, 'sales')
-    await zoho.control('faults', { path: '/oauth/v2/token/revoke', drop: true })
+    await fixture.zoho.control('faults', { path: '/oauth/v2/token/revoke', drop: true })
     const kept = await cli(['connections', 'remove', 'sales'], env)
     expect(kept.code).toBe(1)
     expect(kept.stderr).toContain('Zoho did not confirm revoking "sales", so it is kept')

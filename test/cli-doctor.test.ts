@@ -1,50 +1,15 @@
 /** `zoho-auth doctor` against the emulator on a socket and a real SQLite file. */
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { spawnBin } from './support/bin.js'
 import { runCommand as cli } from './support/cli.js'
-import { startTestEmulator, type TestClient, type TestEmulator } from './support/emulator.js'
+import { useSelfClientCli } from './support/self-client-cli.js'
 
 const KEY = Buffer.alloc(32, 5).toString('base64')
 const CRM = 'ZohoCRM.modules.ALL,ZohoCRM.settings.ALL,ZohoCRM.users.READ,ZohoCRM.org.READ'
-let zoho: TestEmulator
-let client: TestClient
-
-beforeAll(async () => {
-  zoho = await startTestEmulator()
-})
-afterAll(async () => {
-  await zoho.close()
-})
-beforeEach(async () => {
-  await zoho.control('reset', {})
-  client = await zoho.client({ type: 'self', redirect_uris: [] })
-  await zoho.user('ada@example.com')
-})
-
-function environment(): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'zoho-auth-doctor-'))
-  return {
-    PATH: process.env.PATH ?? '',
-    HOME: dir,
-    ZOHO_CLIENT_ID: client.client_id,
-    ZOHO_CLIENT_SECRET: client.client_secret,
-    ZOHO_EMULATOR_URL: zoho.url,
-    ZOHO_AUTH_DB: join(dir, 'tokens.db'),
-    ZOHO_AUTH_ENCRYPTION_KEY: KEY,
-  }
-}
-
-async function connect(env: Record<string, string>, scope: string): Promise<void> {
-  const code = await zoho.selfClientCode({
-    client_id: client.client_id,
-    scope,
-    email: 'ada@example.com',
-  })
-  expect((await cli(['exchange', '--code', code], env)).code).toBe(0)
-}
+const fixture = useSelfClientCli('doctor')
+const environment = (): Record<string, string> => fixture.environment(KEY)
+const connect = (env: Record<string, string>, scope: string): Promise<void> =>
+  fixture.connect(env, { scope })
 
 describe('zoho-auth doctor', () => {
   it('all checks pass with the CRM scopes; no Invoice scope is a warning, exit 0', async () => {

@@ -3,54 +3,24 @@
  * never printed; a rotation interrupted half-way (some rows under the new key, some under the
  * old) is finished by running it again; with ZOHO_AUTH_ENCRYPTION_KEY the user passes the ring.
  */
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { KeyRing, generateEncryptionKey } from '../src/stores/crypto.js'
 import { openSqliteStore } from '../src/stores/sqlite.js'
 import { spawnBin } from './support/bin.js'
 import { runCommand as cli } from './support/cli.js'
-import { startTestEmulator, type TestClient, type TestEmulator } from './support/emulator.js'
+import { useSelfClientCli } from './support/self-client-cli.js'
 
-let zoho: TestEmulator
-let client: TestClient
-
-beforeAll(async () => {
-  zoho = await startTestEmulator()
-})
-afterAll(async () => {
-  await zoho.close()
-})
-beforeEach(async () => {
-  await zoho.control('reset', {})
-  client = await zoho.client({ type: 'self', redirect_uris: [] })
-  await zoho.user('ada@example.com')
-})
-
-function environment(key?: string): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'zoho-auth-keys-'))
-  return {
-    PATH: process.env.PATH ?? '',
-    HOME: dir,
-    ZOHO_CLIENT_ID: client.client_id,
-    ZOHO_CLIENT_SECRET: client.client_secret,
-    ZOHO_EMULATOR_URL: zoho.url,
-    ZOHO_AUTH_DB: join(dir, 'tokens.db'),
-    ...(key === undefined ? {} : { ZOHO_AUTH_ENCRYPTION_KEY: key }),
-  }
-}
+const fixture = useSelfClientCli('keys')
+const environment = (key?: string): Record<string, string> => fixture.environment(key)
 
 const keyFile = (env: Record<string, string>): string =>
   join(env.HOME ?? '', '.config', 'zoho-auth', 'encryption.key')
 
+/** Connects `name` and returns the access token it serves. */
 async function connect(env: Record<string, string>, name: string): Promise<string> {
-  const code = await zoho.selfClientCode({
-    client_id: client.client_id,
-    scope: 'ZohoCRM.users.READ',
-    email: 'ada@example.com',
-  })
-  expect((await cli(['exchange', '--code', code, '--connection', name], env)).code).toBe(0)
+  await fixture.connect(env, { name })
   return (await cli(['token', '--connection', name], env)).stdout
 }
 
