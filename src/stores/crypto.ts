@@ -8,7 +8,7 @@
  * owner of the secret (connection id, or client id for client secrets), so a ciphertext copied
  * onto another row fails authentication.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto'
 import { EncryptionKeyError } from './errors.js'
 
 const VERSION = 'v1'
@@ -107,6 +107,19 @@ export class KeyRing {
   /** Every key id, primary first. */
   get keyIds(): string[] {
     return this.#keys.map((key) => key.id)
+  }
+
+  /**
+   * 32-byte secrets for `purpose` (signing OAuth states, sessions, connect links), one per key,
+   * primary first: HMAC-SHA-256 of the purpose under each key. Every process holding the same
+   * ring derives the same secrets, so a broker's instances accept each other's signatures
+   * without storing another secret; verifiers try all of them, so a key rotation does not sign
+   * everybody out.
+   */
+  deriveSecrets(purpose: string): Buffer[] {
+    return this.#keys.map(({ key }) =>
+      createHmac('sha256', key).update(`zoho-auth:${purpose}`).digest(),
+    )
   }
 
   /** Encrypts `plaintext` under the primary key, bound to `associatedData` (its owner's id). */

@@ -10,6 +10,7 @@ export type {
   ConnectionStore,
   NewConnection,
   StoredClient,
+  ApiKeyRecord,
 } from './store.js'
 export { MemoryStore } from './memory.js'
 export { KeyRing, generateEncryptionKey, keyIdOf } from './crypto.js'

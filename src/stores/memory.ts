@@ -6,6 +6,7 @@
 import { EventEmitter } from 'node:events'
 import { ConnectionExistsError } from './errors.js'
 import type {
+  ApiKeyRecord,
   Connection,
   ConnectionPatch,
   ConnectionStore,
@@ -32,6 +33,8 @@ export class MemoryStore implements ConnectionStore {
   readonly #clients = new Map<string, StoredClient>()
   readonly #changes = new EventEmitter().setMaxListeners(0)
   #defaultConnection: string | null = null
+  readonly #consumed = new Map<string, number>()
+  readonly #apiKeys = new Map<string, ApiKeyRecord>()
 
   async migrate(): Promise<void> {}
 
@@ -186,6 +189,39 @@ export class MemoryStore implements ConnectionStore {
 
   async setDefaultConnection(id: string | null): Promise<void> {
     this.#defaultConnection = id
+  }
+
+  async consumeOnce(key: string, expiresAt: number, now: number): Promise<boolean> {
+    for (const [known, until] of this.#consumed) if (until <= now) this.#consumed.delete(known)
+    if (this.#consumed.has(key)) return false
+    this.#consumed.set(key, expiresAt)
+    return true
+  }
+
+  async createApiKey(record: ApiKeyRecord): Promise<void> {
+    const taken = [...this.#apiKeys.values()].some(
+      (known) => known.id === record.id || known.hash === record.hash,
+    )
+    if (taken) throw new Error(`An API key with id ${record.id} or the same hash already exists`)
+    this.#apiKeys.set(record.id, copy(record))
+  }
+
+  async listApiKeys(): Promise<ApiKeyRecord[]> {
+    return [...this.#apiKeys.values()].sort((a, b) => a.createdAt - b.createdAt).map(copy)
+  }
+
+  async findApiKeyByHash(hash: string): Promise<ApiKeyRecord | null> {
+    const found = [...this.#apiKeys.values()].find((record) => record.hash === hash)
+    return found === undefined ? null : copy(found)
+  }
+
+  async touchApiKey(id: string, now: number): Promise<void> {
+    const found = this.#apiKeys.get(id)
+    if (found) found.lastUsedAt = now
+  }
+
+  async deleteApiKey(id: string): Promise<boolean> {
+    return this.#apiKeys.delete(id)
   }
 
   /** Nothing is encrypted in memory, so nothing needs re-encrypting. */

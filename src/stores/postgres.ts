@@ -546,6 +546,26 @@ export class PostgresStore implements ConnectionStore {
    * Row by row, each write conditional on the ciphertext it replaces: a token written meanwhile
    * by a refresh is left alone (it is already under some key we hold) instead of overwritten.
    */
+  // Placeholders until migration 5 (api_keys, used_once) lands in this store.
+  async consumeOnce(): Promise<boolean> {
+    throw new Error('consumeOnce: not yet in this store')
+  }
+  async createApiKey(): Promise<void> {
+    throw new Error('createApiKey: not yet in this store')
+  }
+  async listApiKeys(): Promise<never[]> {
+    throw new Error('listApiKeys: not yet in this store')
+  }
+  async findApiKeyByHash(): Promise<null> {
+    throw new Error('findApiKeyByHash: not yet in this store')
+  }
+  async touchApiKey(): Promise<void> {
+    throw new Error('touchApiKey: not yet in this store')
+  }
+  async deleteApiKey(): Promise<boolean> {
+    throw new Error('deleteApiKey: not yet in this store')
+  }
+
   async reencryptAll(): Promise<number> {
     await this.#beforeWrite()
     const keyRing = this.#keyRing

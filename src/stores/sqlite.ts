@@ -374,6 +374,26 @@ export class SqliteStore implements ConnectionStore {
     ).run(id)
   }
 
+  // Placeholders until migration 5 (api_keys, used_once) lands in this store.
+  async consumeOnce(): Promise<boolean> {
+    throw new Error('consumeOnce: not yet in this store')
+  }
+  async createApiKey(): Promise<void> {
+    throw new Error('createApiKey: not yet in this store')
+  }
+  async listApiKeys(): Promise<never[]> {
+    throw new Error('listApiKeys: not yet in this store')
+  }
+  async findApiKeyByHash(): Promise<null> {
+    throw new Error('findApiKeyByHash: not yet in this store')
+  }
+  async touchApiKey(): Promise<void> {
+    throw new Error('touchApiKey: not yet in this store')
+  }
+  async deleteApiKey(): Promise<boolean> {
+    throw new Error('deleteApiKey: not yet in this store')
+  }
+
   async reencryptAll(): Promise<number> {
     const keyRing = this.#keyRing
     return this.#run(() =>

@@ -69,6 +69,21 @@ export interface StoredClient {
   updatedAt: number
 }
 
+/**
+ * A broker API key. Only a SHA-256 hash of the key is stored (keys are 32 random bytes, so a
+ * plain hash cannot be reversed); `prefix` is the key's first characters, shown to people so
+ * they can tell keys apart.
+ */
+export interface ApiKeyRecord {
+  id: string
+  name: string
+  prefix: string
+  /** Lowercase hex SHA-256 of the whole key. */
+  hash: string
+  createdAt: number
+  lastUsedAt: number | null
+}
+
 export interface ConnectionStore {
   /** Creates tables / applies pending migrations. Idempotent; safe for concurrent processes. */
   migrate(): Promise<void>
@@ -159,6 +174,24 @@ export interface ConnectionStore {
   getDefaultConnection(): Promise<string | null>
   /** Sets (or, with null, clears) the default connection. */
   setDefaultConnection(id: string | null): Promise<void>
+
+  /**
+   * Marks `key` used until `expiresAt` and answers true, atomically across processes; answers
+   * false when it is already marked (and not yet expired). Single-use OAuth states and connect
+   * links rest on it. Marks past their expiry may be pruned (`now` decides).
+   */
+  consumeOnce(key: string, expiresAt: number, now: number): Promise<boolean>
+
+  /** Stores a new API key record; throws if the id or the hash is taken. */
+  createApiKey(record: ApiKeyRecord): Promise<void>
+  /** Every API key, oldest first. */
+  listApiKeys(): Promise<ApiKeyRecord[]>
+  /** The key whose hash this is, or null. */
+  findApiKeyByHash(hash: string): Promise<ApiKeyRecord | null>
+  /** Records a use (for "last used" in the UI); a missing id does nothing. */
+  touchApiKey(id: string, now: number): Promise<void>
+  /** Removes a key; returns whether it existed. */
+  deleteApiKey(id: string): Promise<boolean>
 
   /** Re-encrypts every secret under the key ring's primary key; returns how many rows changed. */
   reencryptAll(): Promise<number>

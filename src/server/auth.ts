@@ -1,0 +1,54 @@
+/**
+ * Who is calling: the admin (the admin token as a bearer), an API key, or nobody. The UI's
+ * cookie session is in ui/session.ts; both end in the same `Caller`.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { Context, MiddlewareHandler } from 'hono'
+import type { BrokerDeps } from './deps.js'
+import { findApiKey } from './api-keys.js'
+import { BrokerHttpError, ERR_UNAUTHORIZED } from './errors.js'
+
+export type Caller = { kind: 'admin' } | { kind: 'api_key'; keyId: string }
+
+export type BrokerEnv = { Variables: { caller: Caller } }
+
+/** Compares digests, so neither the length nor a prefix of the admin token leaks through time. */
+export function isAdminToken(deps: BrokerDeps, presented: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text).digest()
+  return timingSafeEqual(digest(presented), digest(deps.settings.adminToken))
+}
+
+export function bearerOf(c: Context): string | null {
+  const header = c.req.header('authorization')
+  const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header)
+  return match?.[1] ?? null
+}
+
+/** The caller a bearer token identifies, or null. */
+export async function callerFromBearer(deps: BrokerDeps, token: string): Promise<Caller | null> {
+  if (isAdminToken(deps, token)) return { kind: 'admin' }
+  const key = await findApiKey(deps.store, token)
+  if (key === null) return null
+  await deps.store.touchApiKey(key.id, deps.now())
+  return { kind: 'api_key', keyId: key.id }
+}
+
+/** Refuses every request without a valid bearer (admin token or API key). */
+export function requireBearer(deps: BrokerDeps): MiddlewareHandler<BrokerEnv> {
+  return async (c, next) => {
+    const token = bearerOf(c)
+    const caller = token === null ? null : await callerFromBearer(deps, token)
+    if (caller === null) {
+      throw new BrokerHttpError(
+        401,
+        ERR_UNAUTHORIZED,
+        token === null
+          ? 'This API needs a bearer token'
+          : 'The bearer token is not the admin token or a current API key',
+        'Send "Authorization: Bearer <token>" with the admin token (ZOHO_AUTH_ADMIN_TOKEN, printed when the broker first started) or an API key created in the web UI.',
+      )
+    }
+    c.set('caller', caller)
+    await next()
+  }
+}
