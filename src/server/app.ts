@@ -6,10 +6,15 @@ import { Hono } from 'hono'
 import { apiRoutes } from './api/index.js'
 import type { BrokerDeps } from './deps.js'
 import { describeError, ERR_NOT_FOUND, errorResponse } from './errors.js'
+import { connectRoutes } from './connect/index.js'
 import { healthRoutes } from './ops/health.js'
+import { metricsRoute } from './ops/metrics-route.js'
+import { requestLog } from './ops/request-log.js'
+import { uiRoutes } from './ui/index.js'
 
 export function createBrokerApp(deps: BrokerDeps): Hono {
   const app = new Hono()
+  app.use('*', requestLog(deps))
   app.onError((error, c) => {
     const { status, body } = describeError(error)
     if (status >= 500) {
@@ -27,6 +32,9 @@ export function createBrokerApp(deps: BrokerDeps): Hono {
     ),
   )
   healthRoutes(app, deps)
+  metricsRoute(app, deps)
   app.route('/api/v1', apiRoutes(deps))
+  connectRoutes(app, deps)
+  uiRoutes(app, deps)
   return app
 }

@@ -1,0 +1,6 @@
+/** POST /connect-links. Placeholder until the API work lands. */
+import type { Hono } from 'hono'
+import type { BrokerEnv } from '../auth.js'
+import type { BrokerDeps } from '../deps.js'
+
+export function connectLinkRoutes(_api: Hono<BrokerEnv>, _deps: BrokerDeps): void {}
