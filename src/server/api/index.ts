@@ -11,12 +11,14 @@ import { connectLinkRoutes } from './connect-links.js'
 import { connectionRoutes } from './connections.js'
 import { leadRoutes } from './leads.js'
 import { openApiRoute } from './openapi.js'
+import { tokenRoutes } from './tokens.js'
 
 export function apiRoutes(deps: BrokerDeps): Hono<BrokerEnv> {
   const api = new Hono<BrokerEnv>()
   openApiRoute(api, deps)
   api.use('*', requireBearer(deps))
   connectionRoutes(api, deps)
+  tokenRoutes(api, deps)
   connectLinkRoutes(api, deps)
   leadRoutes(api, deps)
   apiKeyRoutes(api, deps)
