@@ -32,7 +32,7 @@ export function readScopes(value: unknown): string[] | undefined {
   if (value === undefined) return undefined
   const list =
     typeof value === 'string'
-      ? value.split(',')
+      ? [value]
       : Array.isArray(value) && value.every((s) => typeof s === 'string')
         ? (value as string[])
         : undefined
@@ -42,7 +42,9 @@ export function readScopes(value: unknown): string[] | undefined {
       'Send e.g. "ZohoCRM.modules.ALL,ZohoCRM.users.READ" or ["ZohoCRM.modules.ALL"].',
     )
   }
-  const scopes = [...new Set(list.map((s) => s.trim()).filter((s) => s !== ''))]
+  // An array item may itself be a comma list, as Zoho's own scope parameter is.
+  const names = list.flatMap((item) => item.split(',')).map((s) => s.trim())
+  const scopes = [...new Set(names.filter((s) => s !== ''))]
   if (scopes.length === 0) {
     throw badRequest(
       'Field "scopes" names no scope',
