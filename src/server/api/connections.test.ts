@@ -214,6 +214,10 @@ describe('POST /api/v1/connections', () => {
       ],
       [{ id: 'a', code: 'x', replace: 'yes' }, 'Field "replace" must be true or false'],
       [
+        { id: 'a', code: 'x', client_id: harness.serverClient.clientId, client_secret: 'nope' },
+        '"client_id" is this broker\'s own client, whose secret is configured (ZOHO_CLIENT_SECRET)',
+      ],
+      [
         { id: 'a/../b', code: 'x' },
         '"a/../b" is not a valid connection id: it contains a slash, backslash, %, ?, # or a control character',
       ],

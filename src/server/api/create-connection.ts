@@ -6,8 +6,7 @@
  */
 import type { Context } from 'hono'
 import type { DataCenterLocation } from '../../protocol/data-centers.js'
-import type { Connection, StoredClient } from '../../stores/store.js'
-import { ConnectionExistsError } from '../../stores/errors.js'
+import { ERR_CONNECTION_EXISTS, type Connection, type StoredClient } from '../../stores/store.js'
 import type { BrokerDeps } from '../deps.js'
 import { BrokerHttpError } from '../errors.js'
 import {
@@ -75,9 +74,11 @@ export async function readCreateRequest(deps: BrokerDeps, c: Context): Promise<C
 }
 
 /**
- * Creates the connection. A client secret sent along replaces the stored one only if the grant
- * works with it: on any failure the client is put back as it was (or removed, if it was new),
- * so a mistyped secret never breaks the connections that already use that client.
+ * Creates the connection. A client secret sent along stays stored only if the grant works with
+ * it: on any failure the client is put back as it was (or removed, if it was new), so a
+ * mistyped secret does not break the connections that already use that client. (While the one
+ * exchange is in flight, their refreshes use the new secret; a wrong one fails such a refresh
+ * as `invalid_client`, which never marks a connection as needing re-authorisation.)
  */
 export async function createConnection(
   deps: BrokerDeps,
@@ -87,7 +88,7 @@ export async function createConnection(
   if (!request.replace && (await deps.store.get(request.id)) !== null) {
     throw new BrokerHttpError(
       409,
-      new ConnectionExistsError(request.id).code,
+      ERR_CONNECTION_EXISTS,
       `A connection with id "${request.id}" already exists`,
       'Pick another id, or send "replace": true to put this grant in its place (the old grant is not revoked; revoke it first if it should stop counting against Zoho\'s limit).',
     )
