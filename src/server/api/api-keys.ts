@@ -55,6 +55,7 @@ function readName(body: Record<string, unknown>): string {
   return name
 }
 
+/** Mounts `GET/POST /api-keys` and `DELETE /api-keys/:id` (admin only) on `api`. */
 export function apiKeyRoutes(api: Hono<BrokerEnv>, deps: BrokerDeps): void {
   api.get('/api-keys', async (c) => {
     requireAdmin(c)

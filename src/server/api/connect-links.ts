@@ -61,6 +61,7 @@ export function readScopes(value: unknown): string[] | undefined {
   return scopes
 }
 
+/** Mounts `POST /connect-links` on `api`. */
 export function connectLinkRoutes(api: Hono<BrokerEnv>, deps: BrokerDeps): void {
   api.post('/connect-links', limitBody(deps), async (c) => {
     if (deps.client === undefined) {

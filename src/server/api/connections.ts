@@ -13,6 +13,7 @@ import { deleteConnection } from './delete-connection.js'
 import { viewAllConnections, viewConnection } from './serialize.js'
 import { ConnectionNotFoundError } from '../../tokens/errors.js'
 
+/** Mounts list, get, create and delete of `/connections` on `api`. */
 export function connectionRoutes(api: Hono<BrokerEnv>, deps: BrokerDeps): void {
   api.get('/connections', async (c) => c.json({ connections: await viewAllConnections(deps) }))
 

@@ -22,6 +22,7 @@ import { checkConnectionId } from './connection-id.js'
 
 const FIELDS = ['id', 'dc', 'code', 'refresh_token', 'client_id', 'client_secret', 'replace']
 
+/** A checked create request: what to exchange, as which client, into which id and DC. */
 export interface CreateRequest {
   id: string
   dc: DataCenterLocation

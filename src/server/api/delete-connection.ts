@@ -16,6 +16,7 @@ export interface DeleteAnswer {
   message: string
 }
 
+/** Revokes `id` at Zoho where that can work, then deletes it; see the file comment. */
 export async function deleteConnection(
   deps: Pick<BrokerDeps, 'manager' | 'store'>,
   id: string,

@@ -13,6 +13,7 @@ import { leadRoutes } from './leads.js'
 import { openApiRoute } from './openapi.js'
 import { tokenRoutes } from './tokens.js'
 
+/** The `/api/v1` sub-app: the public OpenAPI document, then everything behind the bearer. */
 export function apiRoutes(deps: BrokerDeps): Hono<BrokerEnv> {
   const api = new Hono<BrokerEnv>()
   openApiRoute(api, deps)

@@ -26,6 +26,7 @@ const LEAD_REMEDIES: Record<string, string> = {
     'A lead with this email already exists in CRM (its id is in details.duplicate_record); update that one instead.',
 }
 
+/** Mounts `POST /connections/:id/leads` on `api`. */
 export function leadRoutes(api: Hono<BrokerEnv>, deps: BrokerDeps): void {
   api.post('/connections/:id/leads', limitBody(deps), async (c) => {
     const id = checkConnectionId(c.req.param('id'))

@@ -64,6 +64,7 @@ const proxyOperation = (method: string): Record<string, unknown> => ({
   },
 })
 
+/** The document served at `/api/v1/openapi.json` (plus `servers`, from the public URL). */
 export const OPENAPI_DOCUMENT = {
   openapi: '3.1.0',
   info: {

@@ -4,6 +4,7 @@ import type { BrokerEnv } from '../auth.js'
 import type { BrokerDeps } from '../deps.js'
 import { OPENAPI_DOCUMENT } from './openapi-document.js'
 
+/** Mounts `GET /openapi.json` on `api`; call it before the bearer middleware. */
 export function openApiRoute(api: Hono<BrokerEnv>, deps: BrokerDeps): void {
   const document = { ...OPENAPI_DOCUMENT, servers: [{ url: deps.settings.publicUrl }] }
   api.get('/openapi.json', (c) => c.json(document))

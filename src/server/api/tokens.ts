@@ -11,6 +11,7 @@ import type { BrokerDeps } from '../deps.js'
 import { limitBody, onlyFields, readJsonObject } from './body.js'
 import { checkConnectionId } from './connection-id.js'
 
+/** The answer of the token and refresh routes. */
 export interface TokenAnswer {
   access_token: string
   api_domain: string
@@ -48,6 +49,7 @@ export async function forceRefresh(
   return deps.manager.invalidate(id, current.accessToken)
 }
 
+/** Mounts `GET /connections/:id/token` and `POST /connections/:id/refresh` on `api`. */
 export function tokenRoutes(api: Hono<BrokerEnv>, deps: BrokerDeps): void {
   api.get('/connections/:id/token', async (c) => {
     const id = checkConnectionId(c.req.param('id'))
