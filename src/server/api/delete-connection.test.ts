@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { brokerHarness, type BrokerHarness, type Json } from '../test-support.js'
-import { expectError, revokeAtZoho, revokeCalls, send } from './test-kit.js'
+import { expectError, revokeAtZoho, revokeCalls, selfClient, send } from './test-kit.js'
 
 let harness: BrokerHarness
 afterEach(() => harness?.close())
@@ -81,6 +81,44 @@ describe('DELETE /api/v1/connections/:id', () => {
     const body = (await (await send(harness, 'DELETE', '/api/v1/connections/acme')).json()) as Json
     expect([body.deleted, body.revoked]).toEqual([true, true])
     expect(await revokeCalls(harness)).toBe(1)
+  })
+
+  it('deletes nothing when the connection was granted again while its revoke was in flight', async () => {
+    harness = await brokerHarness()
+    const other = await selfClient(harness)
+    const grant = { client_id: other.clientId, client_secret: other.clientSecret }
+    await send(harness, 'POST', '/api/v1/connections', {
+      id: 'acme',
+      code: await other.code(),
+      ...grant,
+    })
+    // Hold the revoke request at the emulator until the re-grant has landed.
+    const realFetch = harness.emulator.fetch.bind(harness.emulator)
+    let revokeArrived: () => void = () => undefined
+    const arrived = new Promise<void>((resolve) => (revokeArrived = resolve))
+    let release: () => void = () => undefined
+    const released = new Promise<void>((resolve) => (release = resolve))
+    harness.emulator.fetch = async (request: Request) => {
+      if (new URL(request.url).pathname.endsWith('/oauth/v2/token/revoke')) {
+        revokeArrived()
+        await released
+      }
+      return realFetch(request)
+    }
+    const deleting = send(harness, 'DELETE', '/api/v1/connections/acme')
+    await arrived
+    const regrant = await send(harness, 'POST', '/api/v1/connections', {
+      id: 'acme',
+      code: await other.code(),
+      replace: true,
+      ...grant,
+    })
+    expect(regrant.status).toBe(201)
+    const newRefreshToken = (await harness.deps.store.get('acme'))?.refreshToken
+    release()
+    await expectError(await deleting, 409, 'ERR_CONNECTION_REGRANTED')
+    const kept = await harness.deps.store.get('acme')
+    expect([kept?.status, kept?.refreshToken]).toEqual(['active', newRefreshToken])
   })
 
   it('answers 404 ERR_CONNECTION_NOT_FOUND for an unknown id, with or without force', async () => {
