@@ -86,6 +86,29 @@ describe('POST /api/v1/connections/:id/refresh', () => {
     expect(served.access_token).toBe(bodies[0]?.access_token)
   })
 
+  it("counts each mint in the connection's quota, and answers 429 ERR_TOKEN_THROTTLED once Zoho's 10 are spent", async () => {
+    harness = await brokerHarness()
+    await harness.connect('acme')
+    const quota = async (): Promise<Json> =>
+      ((await (await harness.request('/api/v1/connections/acme')).json()) as { quota: Json }).quota
+    expect(await quota()).toEqual({ mints_left: 9, window_seconds: 600 })
+    for (let i = 0; i < 9; i++) {
+      expect((await send(harness, 'POST', '/api/v1/connections/acme/refresh')).status).toBe(200)
+    }
+    expect(await quota()).toEqual({ mints_left: 0, window_seconds: 600 })
+    const error = await expectError(
+      await send(harness, 'POST', '/api/v1/connections/acme/refresh'),
+      429,
+      'ERR_TOKEN_THROTTLED',
+    )
+    expect(error.message).toMatch(
+      /has used its Zoho token budget \(10 per 10 minutes\); retry after /,
+    )
+    expect(harness.refreshes()).toBe(9)
+    // The token minted last is still served.
+    expect((await harness.request('/api/v1/connections/acme/token')).status).toBe(200)
+  })
+
   it('refuses a body with fields, and answers 404 for an unknown connection', async () => {
     harness = await brokerHarness()
     await harness.connect('acme')
