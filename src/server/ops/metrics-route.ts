@@ -1,7 +1,7 @@
 /**
  * `GET /metrics`: Prometheus text, public like /healthz (a scraper holds no bearer). It holds no
  * token or secret, but it does list connection ids (as labels of the quota gauge): keep the path
- * internal (docs/deploy.md). When the store does not answer, the process's counters are still
+ * internal (docs/operations.md). When the store does not answer, the process's counters are still
  * served and `zoho_auth_store_up` says 0.
  */
 import type { Hono } from 'hono'

@@ -11,7 +11,7 @@ export type RefreshOutcome = 'success' | 'needs_reauth' | 'failed'
 // Seconds: the proxy adds well under a millisecond; Zoho answers in tens to hundreds.
 const PROXY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
-/** Counters and the proxy's latency histogram; see docs/architecture.md for what each means. */
+/** Counters and the proxy's latency histogram; docs/operations.md says what each means. */
 export class BrokerMetrics {
   readonly refreshes = new LabelledCounter(
     'zoho_auth_refreshes_total',

@@ -8,7 +8,8 @@
  *
  * A body is `{type, connection, timestamp, …details}`: the connection id and non-secret details
  * (dc, status, reason, email). Whatever a caller passes, a field named like a token or secret is
- * dropped and every string is redacted: a webhook never carries a token.
+ * dropped and every string is redacted: a webhook never carries a token. docs/operations.md
+ * shows a receiver how to verify a delivery.
  */
 import { randomBytes } from 'node:crypto'
 import { ConfigError } from '../../config-error.js'

@@ -3,7 +3,8 @@
  * domain (from the DC table, via the manager), and Zoho's answer streamed back. A refused token
  * (`INVALID_TOKEN`, `AUTHENTICATION_FAILURE`, Invoice 14 — the API client's rule, in
  * src/api/response.ts) invalidates that token only, so a burst of refusals causes one refresh,
- * and the call is sent once more with the new one.
+ * and the call is sent once more with the new one. docs/operations.md, "The proxy", says what
+ * is refused and how bodies are kept.
  */
 import type { Context } from 'hono'
 import { buildApiRequest, type HttpMethod } from '../../api/request.js'
