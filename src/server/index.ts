@@ -16,3 +16,4 @@ export type {
   WebhookSenderOptions,
 } from './ops/webhooks.js'
 export { attachOps } from './ops/events.js'
+export { quotaMintsLeft } from './ops/metrics-scrape.js'
