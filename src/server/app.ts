@@ -10,11 +10,13 @@ import { connectRoutes } from './connect/index.js'
 import { healthRoutes } from './ops/health.js'
 import { metricsRoute } from './ops/metrics-route.js'
 import { requestLog } from './ops/request-log.js'
+import { refuseDotSegments } from './proxy/dot-segments.js'
 import { uiRoutes } from './ui/index.js'
 
 export function createBrokerApp(deps: BrokerDeps): Hono {
   const app = new Hono()
   app.use('*', requestLog(deps))
+  app.use('*', refuseDotSegments())
   app.onError((error, c) => {
     const { status, body } = describeError(error)
     if (status >= 500) {

@@ -12,6 +12,7 @@ import type { ConnectionStore } from '../stores/store.js'
 import { TokenManager } from '../tokens/manager.js'
 import { createBrokerApp } from './app.js'
 import type { BrokerDeps, BrokerSettings, LogEntry } from './deps.js'
+import { instrumentFetch } from './ops/instrument-fetch.js'
 import { BrokerMetrics } from './ops/metrics.js'
 
 // Loopback, so the protocol layer allows plain http; never dialled: emulator.fetch answers.
@@ -49,7 +50,11 @@ export async function brokerHarness(
   } = {},
 ): Promise<BrokerHarness> {
   const emulator = createEmulator({ seed: 7, ...options.emulator })
-  const fetchImpl: typeof fetch = async (input, init) => emulator.fetch(new Request(input, init))
+  const metrics = new BrokerMetrics()
+  // As serve composes it: every request to Zoho (the manager's too) is counted.
+  const fetchImpl = instrumentFetch(metrics, async (input, init) =>
+    emulator.fetch(new Request(input, init)),
+  )
   const control = async (path: string, body?: unknown, method?: string): Promise<Json> => {
     const response = await emulator.fetch(
       new Request(`${BASE}/__emulator/${path}`, {
@@ -117,7 +122,7 @@ export async function brokerHarness(
     now: Date.now,
     fetch: fetchImpl,
     logger: { info: logAt('info'), warn: logAt('warn'), error: logAt('error') },
-    metrics: new BrokerMetrics(),
+    metrics,
     webhooks: null,
     ...options.deps,
   }

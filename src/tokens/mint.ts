@@ -7,6 +7,7 @@
 import {
   redact,
   refreshAccessToken,
+  ZohoAuthError,
   ZohoOAuthError,
   ZohoThrottledError,
 } from '../protocol/index.js'
@@ -100,7 +101,7 @@ export async function mint(
           retryAt,
           cause: error,
         })
-        await recordError(ctx, connection, throttled)
+        await recordFailure(ctx, connection, throttled)
         return { kind: 'failed', error: throttled, retryAt }
       }
       // Zoho answers a revoked or evicted refresh token with invalid_code, not invalid_grant.
@@ -109,7 +110,7 @@ export async function mint(
       }
       const wait = backoff(ctx, attempt)
       if (!isTransient(error) || attempt >= ctx.retry.attempts || ctx.now() + wait >= deadline) {
-        await recordError(ctx, connection, error)
+        await recordFailure(ctx, connection, error)
         return { kind: 'failed', error, retryAt: ctx.now() + ctx.retry.deadlineMs }
       }
       await ctx.sleep(wait)
@@ -181,16 +182,22 @@ async function save(
   }
 }
 
-/** Keeps the failure on the row for people to read (best effort: a lost race loses nothing). */
-async function recordError(
+/**
+ * The token request finally failed (not a dead grant: throttled, transport, 5xx, timeout): keep
+ * the failure on the row for people to read (best effort: a lost race loses nothing) and say so,
+ * so the broker can count it and send its `connection.refresh_failed` webhook.
+ */
+async function recordFailure(
   ctx: ManagerContext,
   connection: Connection,
   error: unknown,
 ): Promise<void> {
-  const lastError = redact(errorMessage(error))
+  const message = redact(errorMessage(error))
   await ctx.store
-    .update(connection.id, { lastError }, connection.version, ctx.now())
+    .update(connection.id, { lastError: message }, connection.version, ctx.now())
     .catch(() => null)
+  const code = error instanceof ZohoAuthError ? error.code : 'ERR_UNKNOWN'
+  ctx.events.emit({ type: 'refresh_failed', connectionId: connection.id, code, message })
 }
 
 /** invalid_code on refresh: the grant is dead. Keep the connection, say why, and how to fix it. */

@@ -70,6 +70,12 @@ export type TokenEvent =
   | { type: 'deleted'; connectionId: string }
   | { type: 'warning'; connectionId: string; message: string }
   /**
+   * A token request finally failed for a reason other than a dead grant (that is `needs_reauth`):
+   * throttled, no answer, a 5xx, a timeout. `code` is the error's (`ERR_TRANSPORT`, …); `message`
+   * is redacted. A still-valid token may go on being served.
+   */
+  | { type: 'refresh_failed'; connectionId: string; code: string; message: string }
+  /**
    * A caller waits for another process's refresh (it holds the lease). If that process was
    * killed, its lease runs out by `until` (epoch ms) and this one takes over.
    */

@@ -1,9 +1,45 @@
-/** One JSON log line per request. Placeholder until the ops work lands. */
+/**
+ * One JSON log line per request: method, path, the route that answered, status, milliseconds and
+ * who called. The path is logged WITHOUT its query string: `/oauth/callback?code=…&state=…` and
+ * `/connect?link=…` carry credentials there, and a log is no place for them.
+ */
 import type { MiddlewareHandler } from 'hono'
+import { routePath } from 'hono/route'
+import type { Caller } from '../auth.js'
 import type { BrokerDeps } from '../deps.js'
 
-export function requestLog(_deps: BrokerDeps): MiddlewareHandler {
-  return async (_c, next) => {
-    await next()
+/** The request's path alone: no query, no fragment, even for a malformed URL. */
+export function pathWithoutQuery(url: string): string {
+  try {
+    return new URL(url).pathname
+  } catch {
+    return (url.split(/[?#]/)[0] ?? '').replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '')
+  }
+}
+
+/** Logs every request once it is answered (or has failed). */
+export function requestLog(deps: Pick<BrokerDeps, 'logger'>): MiddlewareHandler {
+  return async (c, next) => {
+    const started = performance.now()
+    try {
+      await next()
+    } finally {
+      const status = c.res.status
+      // The middleware's own '*' is no route: a request nothing matched has none.
+      const route = routePath(c)
+      const caller = (c.get('caller') as Caller | undefined)?.kind ?? 'anonymous'
+      const entry = {
+        msg: 'request',
+        method: c.req.method,
+        path: pathWithoutQuery(c.req.url),
+        route: route === '*' || route === '/*' ? null : route,
+        status,
+        ms: Math.round((performance.now() - started) * 100) / 100,
+        caller,
+      }
+      if (status >= 500) deps.logger.error(entry)
+      else if (status >= 400) deps.logger.warn(entry)
+      else deps.logger.info(entry)
+    }
   }
 }
