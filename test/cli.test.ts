@@ -59,8 +59,19 @@ describe('zoho-auth exchange / token / connections list', () => {
     const again = await cli(['exchange', '--code', code, '--connection', 'second'], env)
     expect(again.code).toBe(1)
     expect(again.stderr).toContain('invalid_code')
-    expect(again.stderr).toContain('mint a new one')
+    expect(again.stderr).toContain(
+      '  → Mint a new code and run `zoho-auth exchange --code CODE` at once: a Self Client code lives 3–10 minutes, works once, and only in the data centre it was generated in',
+    )
     expect(again.stderr).not.toContain(code)
+  })
+
+  it('exchange in another data centre than the Self Client’s is invalid_client, and names --dc', async () => {
+    const run = await cli(['exchange', '--code', await mintCode(), '--dc', 'eu'], environment())
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain('zoho-auth: code exchange failed: invalid_client')
+    expect(run.stderr).toContain(
+      '  → Check ZOHO_CLIENT_ID (`zoho-auth doctor` checks it) and that `--dc` / ZOHO_DC names the data centre the client is registered in',
+    )
   })
 
   it('exchange checks a pasted code before sending it: quotes and a cut-off code are named', async () => {
