@@ -51,11 +51,11 @@ describe('zoho-auth doctor: granting a dead connection again', () => {
     expect(run.code).toBe(1)
     expect(run.stdout).toContain('[FAIL] connection "default": a token is served')
     expect(run.stdout).toContain(
-      '    → mint a new code for this Self Client (api-console.zoho.com → Self Client → Generate Code, scopes ZohoCRM.users.READ), then within its minutes: zoho-auth exchange --code CODE --connection default --replace\n',
+      `    → mint a new code for this Self Client (the emulator: POST ${fixture.zoho.url}/__emulator/self-client/code, scopes ZohoCRM.users.READ), then within its minutes: zoho-auth exchange --code CODE --connection default --replace\n`,
     )
     // The missing recipe scopes are granted the same way.
     expect(run.stdout).toContain(
-      '→ mint a new code for this Self Client (api-console.zoho.com → Self Client → Generate Code, scopes ZohoCRM.users.READ,ZohoCRM.modules.ALL,',
+      `→ mint a new code for this Self Client (the emulator: POST ${fixture.zoho.url}/__emulator/self-client/code, scopes ZohoCRM.users.READ,ZohoCRM.modules.ALL,`,
     )
     expect(run.stdout).not.toContain('zoho-auth login')
   })

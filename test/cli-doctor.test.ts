@@ -39,7 +39,7 @@ describe('zoho-auth doctor', () => {
     )
     // A Self Client connection is granted again with a new code, not `login`.
     expect(run.stdout).toContain(
-      '→ mint a new code for this Self Client (api-console.zoho.com → Self Client → Generate Code, scopes ZohoCRM.users.READ,',
+      `→ mint a new code for this Self Client (the emulator: POST ${fixture.zoho.url}/__emulator/self-client/code, scopes ZohoCRM.users.READ,`,
     )
     const fails = run.stdout.split('\n').filter((line) => line.startsWith('[FAIL]')).length
     const remedies = run.stdout.split('\n').filter((line) => line.startsWith('    → ')).length

@@ -37,5 +37,9 @@ describe('regrantRemedy', () => {
     expect(regrantRemedy('self_client', 'crm', scopes)).toBe(
       'mint a new code for this Self Client (api-console.zoho.com → Self Client → Generate Code, scopes ZohoCRM.users.READ,ZohoCRM.org.READ), then within its minutes: zoho-auth exchange --code CODE --connection crm --replace',
     )
+    // In emulator mode the code comes from the emulator's control API, not the console.
+    expect(regrantRemedy('self_client', 'crm', scopes, 'http://127.0.0.1:3002')).toBe(
+      'mint a new code for this Self Client (the emulator: POST http://127.0.0.1:3002/__emulator/self-client/code, scopes ZohoCRM.users.READ,ZohoCRM.org.READ), then within its minutes: zoho-auth exchange --code CODE --connection crm --replace',
+    )
   })
 })

@@ -30,12 +30,24 @@ export function grantFlowOf(
   return clues.redirectConfigured ? 'server' : 'self_client'
 }
 
-/** The command (and for a Self Client, the console step before it) that grants `scopes` again. */
-export function regrantRemedy(flow: GrantFlow, connectionId: string, scopes: string[]): string {
+/**
+ * The command (and for a Self Client, the step before it that mints the code: the API console,
+ * or the emulator's control API in emulator mode) that grants `scopes` again.
+ */
+export function regrantRemedy(
+  flow: GrantFlow,
+  connectionId: string,
+  scopes: string[],
+  emulatorURL?: string,
+): string {
   const list = scopes.join(',')
+  const mint =
+    emulatorURL === undefined
+      ? 'api-console.zoho.com → Self Client → Generate Code'
+      : `the emulator: POST ${emulatorURL}/__emulator/self-client/code`
   switch (flow) {
     case 'self_client':
-      return `mint a new code for this Self Client (api-console.zoho.com → Self Client → Generate Code, scopes ${list}), then within its minutes: zoho-auth exchange --code CODE --connection ${connectionId} --replace`
+      return `mint a new code for this Self Client (${mint}, scopes ${list}), then within its minutes: zoho-auth exchange --code CODE --connection ${connectionId} --replace`
     case 'device':
       return `zoho-auth login --device --connection ${connectionId} --scopes ${list}`
     case 'server':

@@ -67,15 +67,17 @@ export const doctorCommand: Command = {
         })
       } else {
         const flow = await grantFlow(ctx, runtime, connection)
+        const { emulatorURL } = runtime.config
+        const regrant = (scopes: string[]): string => regrantRemedy(flow, id, scopes, emulatorURL)
         lines.push(...connectionChecks(runtime, connection))
         const served = await checkAsync(`connection "${id}": a token is served`, () =>
           runtime!.manager.getAccessToken(id),
         )
         // A dead or revoked grant is fixed by granting again, and how depends on the client:
         // the manager's remedy cannot know whether `login` can work for it.
-        if (served.deadGrant) served.remedy = regrantRemedy(flow, id, connection.scopes)
+        if (served.deadGrant) served.remedy = regrant(connection.scopes)
         lines.push(served)
-        lines.push(...scopeChecks(connection, flow))
+        lines.push(...scopeChecks(connection, regrant))
       }
     } catch (error) {
       lines.push(failure('setup', error))
@@ -165,11 +167,10 @@ function connectionChecks({ config }: Runtime, connection: Connection): Line[] {
   return lines
 }
 
-function scopeChecks(connection: Connection, flow: GrantFlow): Line[] {
+function scopeChecks(connection: Connection, regrant: (scopes: string[]) => string): Line[] {
   const has = (prefix: string): boolean =>
     connection.scopes.some((scope) => scope === 'ZohoCRM.ALL' || scope.startsWith(`${prefix}.`))
   const missing = RECIPE_SCOPES.filter((prefix) => !has(prefix))
-  const regrant = (scopes: string[]): string => regrantRemedy(flow, connection.id, scopes)
   const wanted = [...connection.scopes, ...missing.map((prefix) => `${prefix}.ALL`)]
   const lines: Line[] = [
     missing.length === 0
