@@ -3,7 +3,8 @@
 import { existsSync } from 'node:fs'
 
 // After a first Ctrl-C, how long what is in flight (a token being written, the store closing)
-// may take before the process quits anyway.
+// may take before the process quits anyway. `exec` kills its child before this (at 2 s, see
+// src/cli/exec-child.ts), and kills it at once if the process quits first.
 const GRACE_MS = 3000
 
 const main = new URL('../dist/cli/main.js', import.meta.url)

@@ -5,25 +5,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { runCommand as cli } from './support/cli.js'
-import { startTestEmulator, type TestClient, type TestEmulator } from './support/emulator.js'
+import { SELF_CLIENT_USER, useSelfClientCli } from './support/self-client-cli.js'
 
 const KEY = Buffer.alloc(32, 8).toString('base64')
-let zoho: TestEmulator
-let client: TestClient
-
-beforeAll(async () => {
-  zoho = await startTestEmulator()
-})
-afterAll(async () => {
-  await zoho.close()
-})
-beforeEach(async () => {
-  await zoho.control('reset', {})
-  client = await zoho.client({ type: 'self', redirect_uris: [] })
-  await zoho.user('cfg@example.com')
-})
+const fixture = useSelfClientCli('cli-config')
 
 /** A home (and working directory, so its `.env` is read) with a store and key of its own. */
 function home(dotenv?: string): { dir: string; env: Record<string, string | undefined> } {
@@ -36,24 +23,24 @@ function home(dotenv?: string): { dir: string; env: Record<string, string | unde
 }
 
 function mintCode(): Promise<string> {
-  return zoho.selfClientCode({
-    client_id: client.client_id,
+  return fixture.zoho.selfClientCode({
+    client_id: fixture.client.client_id,
     scope: 'ZohoCRM.users.READ',
-    email: 'cfg@example.com',
+    email: SELF_CLIENT_USER,
   })
 }
 
 async function tokenRequests(): Promise<number> {
-  const { token_endpoint } = await zoho.stats()
+  const { token_endpoint } = await fixture.zoho.stats()
   return Object.values(token_endpoint).reduce((sum, n) => sum + n, 0)
 }
 
 describe('zoho-auth in emulator mode', () => {
   it('every command that uses the emulator says so on stderr, naming the .env it came from', async () => {
     const { dir, env } = home(
-      `ZOHO_EMULATOR_URL=${zoho.url}\nZOHO_CLIENT_ID=${client.client_id}\nZOHO_CLIENT_SECRET=${client.client_secret}\n`,
+      `ZOHO_EMULATOR_URL=${fixture.zoho.url}\nZOHO_CLIENT_ID=${fixture.client.client_id}\nZOHO_CLIENT_SECRET=${fixture.client.client_secret}\n`,
     )
-    const warning = `zoho-auth: warning: emulator mode: the client secret and tokens go to the emulator at ${zoho.url}, not to Zoho (ZOHO_EMULATOR_URL in ${join(dir, '.env')}); remove it to talk to Zoho\n`
+    const warning = `zoho-auth: warning: emulator mode: the client secret and tokens go to the emulator at ${fixture.zoho.url}, not to Zoho (ZOHO_EMULATOR_URL in ${join(dir, '.env')}); remove it to talk to Zoho\n`
     const exchanged = await cli(['exchange', '--code', await mintCode()], env)
     expect(exchanged.code).toBe(0)
     expect(exchanged.stderr).toBe(warning)
@@ -66,9 +53,12 @@ describe('zoho-auth in emulator mode', () => {
 
   it('the warning names the flag or the environment when the URL came from there', async () => {
     const { env } = home()
-    const fromFlag = await cli(['connections', 'list', '--emulator-url', zoho.url], env)
+    const fromFlag = await cli(['connections', 'list', '--emulator-url', fixture.zoho.url], env)
     expect(fromFlag.stderr).toContain('(--emulator-url); remove it to talk to Zoho')
-    const fromEnv = await cli(['connections', 'list'], { ...env, ZOHO_EMULATOR_URL: zoho.url })
+    const fromEnv = await cli(['connections', 'list'], {
+      ...env,
+      ZOHO_EMULATOR_URL: fixture.zoho.url,
+    })
     expect(fromEnv.stderr).toContain('(ZOHO_EMULATOR_URL in the environment)')
   })
 
@@ -76,14 +66,14 @@ describe('zoho-auth in emulator mode', () => {
     const { dir, env } = home('ZOHO_EMULATOR_URL=https://zoho-emulator.evil.example\n')
     const run = await cli(['exchange', '--code', await mintCode()], {
       ...env,
-      ZOHO_CLIENT_ID: client.client_id,
-      ZOHO_CLIENT_SECRET: client.client_secret,
+      ZOHO_CLIENT_ID: fixture.client.client_id,
+      ZOHO_CLIENT_SECRET: fixture.client.client_secret,
     })
     expect(run.code).toBe(1)
     expect(run.stderr).toBe(
       `zoho-auth: ZOHO_EMULATOR_URL in ${join(dir, '.env')} points at zoho-emulator.evil.example, which is not this machine\n  → Emulator mode sends the client secret and refresh tokens to that host. Remove ZOHO_EMULATOR_URL to talk to Zoho; if your emulator really runs there, set ZOHO_EMULATOR_ALLOW_REMOTE=1 (or pass --emulator-allow-remote).\n`,
     )
-    expect(run.stderr).not.toContain(client.client_secret)
+    expect(run.stderr).not.toContain(fixture.client.client_secret)
   })
 
   it('--emulator-allow-remote is a known flag (and http:// off this machine stays refused)', async () => {
@@ -102,15 +92,18 @@ describe('zoho-auth in emulator mode', () => {
 describe('zoho-auth with malformed configuration', () => {
   it('exchange with a quoted secret from .env names the variable, never the secret, and sends nothing', async () => {
     const { dir, env } = home(
-      `ZOHO_CLIENT_ID=${client.client_id}\nZOHO_CLIENT_SECRET=“${client.client_secret}”\n`,
+      `ZOHO_CLIENT_ID=${fixture.client.client_id}\nZOHO_CLIENT_SECRET=“${fixture.client.client_secret}”\n`,
     )
     const code = await mintCode()
-    const run = await cli(['exchange', '--code', code], { ...env, ZOHO_EMULATOR_URL: zoho.url })
+    const run = await cli(['exchange', '--code', code], {
+      ...env,
+      ZOHO_EMULATOR_URL: fixture.zoho.url,
+    })
     expect(run.code).toBe(1)
     expect(run.stderr).toContain(
       `zoho-auth: ZOHO_CLIENT_SECRET in ${join(dir, '.env')}: the client secret is wrapped in quotes\n  → Remove the quotes and paste the bare value.\n`,
     )
-    expect(run.stderr).not.toContain(client.client_secret)
+    expect(run.stderr).not.toContain(fixture.client.client_secret)
     expect(await tokenRequests()).toBe(0)
   })
 
@@ -118,9 +111,9 @@ describe('zoho-auth with malformed configuration', () => {
     const { env } = home()
     const run = await cli(['exchange', '--code', await mintCode()], {
       ...env,
-      ZOHO_EMULATOR_URL: zoho.url,
-      ZOHO_CLIENT_ID: client.client_id.slice(0, -3),
-      ZOHO_CLIENT_SECRET: client.client_secret,
+      ZOHO_EMULATOR_URL: fixture.zoho.url,
+      ZOHO_CLIENT_ID: fixture.client.client_id.slice(0, -3),
+      ZOHO_CLIENT_SECRET: fixture.client.client_secret,
     })
     expect(run.code).toBe(1)
     expect(run.stderr).toContain(

@@ -37,8 +37,9 @@ describe('zoho-auth doctor', () => {
     expect(run.stdout).toContain(
       '[FAIL] scopes miss ZohoCRM.modules, ZohoCRM.settings, ZohoCRM.org',
     )
+    // A Self Client connection is granted again with a new code, not `login`.
     expect(run.stdout).toContain(
-      '→ zoho-auth login --connection default --scopes ZohoCRM.users.READ,',
+      `→ mint a new code for this Self Client (the emulator: POST ${fixture.zoho.url}/__emulator/self-client/code, scopes ZohoCRM.users.READ,`,
     )
     const fails = run.stdout.split('\n').filter((line) => line.startsWith('[FAIL]')).length
     const remedies = run.stdout.split('\n').filter((line) => line.startsWith('    → ')).length

@@ -6,28 +6,15 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { KeyRing } from '../src/stores/crypto.js'
 import { openSqliteStore } from '../src/stores/sqlite.js'
 import { runCommand } from './support/cli.js'
-import { startTestEmulator, type TestClient, type TestEmulator } from './support/emulator.js'
+import { SELF_CLIENT_USER, useSelfClientCli } from './support/self-client-cli.js'
 
 const KEY = Buffer.alloc(32, 8).toString('base64')
 const SCOPE = ['ZohoCRM.users.READ', 'ZohoCRM.modules.ALL']
-let zoho: TestEmulator
-let selfClient: TestClient
-
-beforeAll(async () => {
-  zoho = await startTestEmulator()
-})
-afterAll(async () => {
-  await zoho.close()
-})
-beforeEach(async () => {
-  await zoho.control('reset', {})
-  selfClient = await zoho.client({ type: 'self', redirect_uris: [] })
-  await zoho.user('ada@example.com')
-})
+const fixture = useSelfClientCli('file')
 
 function environment(
   overrides: Record<string, string | undefined> = {},
@@ -35,7 +22,7 @@ function environment(
   const dir = mkdtempSync(join(tmpdir(), 'zoho-auth-file-'))
   return {
     HOME: dir,
-    ZOHO_EMULATOR_URL: zoho.url,
+    ZOHO_EMULATOR_URL: fixture.zoho.url,
     ZOHO_AUTH_DB: join(dir, 'tokens.db'),
     ZOHO_AUTH_ENCRYPTION_KEY: KEY,
     ...overrides,
@@ -47,17 +34,17 @@ async function selfClientFile(
   env: Record<string, string | undefined>,
   fields: Record<string, unknown> = {},
 ): Promise<string> {
-  const code = await zoho.selfClientCode({
-    client_id: selfClient.client_id,
+  const code = await fixture.zoho.selfClientCode({
+    client_id: fixture.client.client_id,
     scope: SCOPE.join(','),
-    email: 'ada@example.com',
+    email: SELF_CLIENT_USER,
   })
   const path = join(env.HOME ?? '', 'self_client.json')
   writeFileSync(
     path,
     JSON.stringify({
-      client_id: selfClient.client_id,
-      client_secret: selfClient.client_secret,
+      client_id: fixture.client.client_id,
+      client_secret: fixture.client.client_secret,
       code,
       grant_type: 'authorization_code',
       scope: SCOPE,
@@ -80,10 +67,10 @@ describe('zoho-auth exchange --file', () => {
     expect(run.code).toBe(0)
     expect(run.stdout).toContain('Connection "crm" saved: ada@example.com in us')
     expect(run.stderr).toContain('holds your client secret; the store keeps it encrypted now')
-    expect(run.stdout + run.stderr).not.toContain(selfClient.client_secret)
+    expect(run.stdout + run.stderr).not.toContain(fixture.client.client_secret)
     expect(run.stdout + run.stderr).not.toMatch(/1000\.[0-9a-f]{32}\.[0-9a-f]{32}/)
     // The secret is in the store, and only encrypted.
-    expect(readFileSync(env.ZOHO_AUTH_DB ?? '').includes(selfClient.client_secret)).toBe(false)
+    expect(readFileSync(env.ZOHO_AUTH_DB ?? '').includes(fixture.client.client_secret)).toBe(false)
 
     // Make the stored access token stale so the next `token` must refresh with the kept secret.
     const store = await openStore(env)
@@ -94,21 +81,21 @@ describe('zoho-auth exchange --file', () => {
       stored?.version ?? 0,
       Date.now(),
     )
-    expect((await store.getClient(selfClient.client_id))?.clientSecret).toBe(
-      selfClient.client_secret,
+    expect((await store.getClient(fixture.client.client_id))?.clientSecret).toBe(
+      fixture.client.client_secret,
     )
     await store.close()
-    await zoho.control('stats/reset', {})
+    await fixture.zoho.control('stats/reset', {})
     const token = await runCommand(['token', '--connection', 'crm'], env)
     expect(token.code).toBe(0)
     // The only line on stderr is emulator mode's warning.
     expect(token.stderr).toMatch(/^zoho-auth: warning: emulator mode: [^\n]*\n$/)
-    const stats = await zoho.stats()
-    expect(stats.by_client[selfClient.client_id]?.token_endpoint.refresh_token).toBe(1)
+    const stats = await fixture.zoho.stats()
+    expect(stats.by_client[fixture.client.client_id]?.token_endpoint.refresh_token).toBe(1)
   })
 
   it('exchange --file: the file’s client wins over the environment’s, per-DC secrets included', async () => {
-    const other = await zoho.client({ type: 'self', redirect_uris: [] })
+    const other = await fixture.zoho.client({ type: 'self', redirect_uris: [] })
     const env = environment({
       ZOHO_CLIENT_ID: other.client_id,
       ZOHO_CLIENT_SECRET: other.client_secret,
@@ -119,14 +106,14 @@ describe('zoho-auth exchange --file', () => {
     const [connection] = JSON.parse(
       (await runCommand(['connections', 'list', '--json'], env)).stdout,
     ) as [Record<string, unknown>]
-    expect(connection).toMatchObject({ clientId: selfClient.client_id, scopes: SCOPE })
-    const stats = await zoho.stats()
-    expect(stats.by_client[selfClient.client_id]?.token_endpoint.authorization_code).toBe(1)
+    expect(connection).toMatchObject({ clientId: fixture.client.client_id, scopes: SCOPE })
+    const stats = await fixture.zoho.stats()
+    expect(stats.by_client[fixture.client.client_id]?.token_endpoint.authorization_code).toBe(1)
     expect(stats.by_client[other.client_id]?.token_endpoint.authorization_code ?? 0).toBe(0)
   })
 
   it('exchange --file takes the scopes from the file when Zoho’s answer names none', async () => {
-    await zoho.control('settings', { include_scope: false })
+    await fixture.zoho.control('settings', { include_scope: false })
     const env = environment()
     expect((await runCommand(['exchange', '--file', await selfClientFile(env)], env)).code).toBe(0)
     const store = await openStore(env)
@@ -142,7 +129,7 @@ describe('zoho-auth exchange --file', () => {
     expect(run.stderr).toContain('invalid_client_secret')
     expect(run.stderr).not.toContain('f'.repeat(42))
     const store = await openStore(env)
-    expect(await store.getClient(selfClient.client_id)).toBeNull()
+    expect(await store.getClient(fixture.client.client_id)).toBeNull()
     expect(await store.list()).toEqual([])
     await store.close()
   })
@@ -152,19 +139,19 @@ describe('zoho-auth exchange --file', () => {
     const broken = join(env.HOME ?? '', 'broken.json')
     writeFileSync(
       broken,
-      `{"client_id":"${selfClient.client_id}","client_secret":"${selfClient.client_secret}",`,
+      `{"client_id":"${fixture.client.client_id}","client_secret":"${fixture.client.client_secret}",`,
     )
     const run = await runCommand(['exchange', '--file', broken], env)
     expect(run.code).toBe(1)
     expect(run.stderr).toContain(`zoho-auth: ${broken} is not valid JSON`)
-    expect(run.stderr).not.toContain(selfClient.client_secret.slice(0, 12))
+    expect(run.stderr).not.toContain(fixture.client.client_secret.slice(0, 12))
 
     const expired = await selfClientFile(env, { expiry_time: Date.now() - 5 * 60_000 })
     const late = await runCommand(['exchange', '--file', expired], env)
     expect(late.code).toBe(1)
     expect(late.stderr).toMatch(/holds a code that expired at .* nothing was sent to Zoho/)
     expect(late.stderr).toContain('Self Client → Generate Code')
-    expect((await zoho.stats()).token_endpoint.authorization_code ?? 0).toBe(0)
+    expect((await fixture.zoho.stats()).token_endpoint.authorization_code ?? 0).toBe(0)
 
     const missing = await runCommand(['exchange', '--file', join(env.HOME ?? '', 'nope.json')], env)
     expect(missing.code).toBe(1)

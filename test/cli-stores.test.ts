@@ -8,52 +8,32 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { KeyRing } from '../src/stores/crypto.js'
 import { loadOrCreateKeyFile } from '../src/stores/key-file.js'
 import { openSqliteStore } from '../src/stores/sqlite.js'
 import { newConnection } from './store-contract.js'
 import { spawnBin, type BinRun } from './support/bin.js'
 import { runCommand, withoutEmulatorNotice } from './support/cli.js'
-import { startTestEmulator, type TestClient, type TestEmulator } from './support/emulator.js'
+import { SELF_CLIENT_USER, useSelfClientCli } from './support/self-client-cli.js'
 import { within } from './support/within.js'
 
 const KEY = Buffer.alloc(32, 7).toString('base64')
 const OTHER_KEY = Buffer.alloc(32, 8).toString('base64')
 const KEY_ID = KeyRing.parse(KEY).primaryKeyId
 const OTHER_KEY_ID = KeyRing.parse(OTHER_KEY).primaryKeyId
-let zoho: TestEmulator
-let client: TestClient
-
-beforeAll(async () => {
-  zoho = await startTestEmulator()
-})
-afterAll(async () => {
-  await zoho.close()
-})
-beforeEach(async () => {
-  await zoho.control('reset', {})
-  client = await zoho.client({ type: 'self', redirect_uris: [] })
-  await zoho.user('ada@example.com')
-})
+const fixture = useSelfClientCli('cli-stores')
 
 function environment(): Record<string, string> & { ZOHO_AUTH_DB: string; HOME: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'zoho-auth-cli-stores-'))
-  return {
-    HOME: dir,
-    ZOHO_CLIENT_ID: client.client_id,
-    ZOHO_CLIENT_SECRET: client.client_secret,
-    ZOHO_EMULATOR_URL: zoho.url,
-    ZOHO_AUTH_DB: join(dir, 'tokens.db'),
-    ZOHO_AUTH_ENCRYPTION_KEY: KEY,
-  }
+  const env = fixture.environment(KEY)
+  return { ...env, ZOHO_AUTH_DB: env.ZOHO_AUTH_DB ?? '', HOME: env.HOME ?? '' }
 }
 
 const code = (): Promise<string> =>
-  zoho.selfClientCode({
-    client_id: client.client_id,
+  fixture.zoho.selfClientCode({
+    client_id: fixture.client.client_id,
     scope: 'ZohoCRM.users.READ',
-    email: 'ada@example.com',
+    email: SELF_CLIENT_USER,
   })
 
 /** The key ids of every ciphertext in the file, read behind the store's back. */

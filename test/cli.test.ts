@@ -1,52 +1,31 @@
 /**
  * The CLI's first slice, run in-process against the emulator on a socket and a real SQLite file.
  */
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { runCommand } from './support/cli.js'
-import { startTestEmulator, type TestClient, type TestEmulator } from './support/emulator.js'
+import { SELF_CLIENT_USER, useSelfClientCli } from './support/self-client-cli.js'
 
 const KEY = Buffer.alloc(32, 7).toString('base64')
-let zoho: TestEmulator
-let client: TestClient
-
-beforeAll(async () => {
-  zoho = await startTestEmulator()
-})
-afterAll(async () => {
-  await zoho.close()
-})
-beforeEach(async () => {
-  await zoho.control('reset', {})
-  client = await zoho.client({ type: 'self', redirect_uris: [] })
-  await zoho.user('ada@example.com')
-})
+const fixture = useSelfClientCli('cli')
 
 function environment(
   overrides: Record<string, string | undefined> = {},
 ): Record<string, string | undefined> {
-  const dir = mkdtempSync(join(tmpdir(), 'zoho-auth-cli-'))
-  return {
-    HOME: dir,
-    ZOHO_CLIENT_ID: client.client_id,
-    ZOHO_CLIENT_SECRET: client.client_secret,
-    ZOHO_EMULATOR_URL: zoho.url,
-    ZOHO_AUTH_DB: join(dir, 'tokens.db'),
-    ZOHO_AUTH_ENCRYPTION_KEY: KEY,
-    ...overrides,
-  }
+  return { ...fixture.environment(KEY), ...overrides }
 }
 
 const cli = runCommand
 
 function emulatorWarning(): string {
-  return `zoho-auth: warning: emulator mode: the client secret and tokens go to the emulator at ${zoho.url}, not to Zoho (ZOHO_EMULATOR_URL in the environment); remove it to talk to Zoho\n`
+  return `zoho-auth: warning: emulator mode: the client secret and tokens go to the emulator at ${fixture.zoho.url}, not to Zoho (ZOHO_EMULATOR_URL in the environment); remove it to talk to Zoho\n`
 }
 
 async function mintCode(scope = 'ZohoCRM.users.READ,AaaServer.profile.READ'): Promise<string> {
-  return zoho.selfClientCode({ client_id: client.client_id, scope, email: 'ada@example.com' })
+  return fixture.zoho.selfClientCode({
+    client_id: fixture.client.client_id,
+    scope,
+    email: SELF_CLIENT_USER,
+  })
 }
 
 describe('zoho-auth exchange / token / connections list', () => {
@@ -66,7 +45,7 @@ describe('zoho-auth exchange / token / connections list', () => {
     expect(connection).toMatchObject({
       id: 'default',
       dc: 'us',
-      email: 'ada@example.com',
+      email: SELF_CLIENT_USER,
       status: 'active',
     })
     expect(listed.stdout).not.toContain(token.stdout.trim())
@@ -80,8 +59,19 @@ describe('zoho-auth exchange / token / connections list', () => {
     const again = await cli(['exchange', '--code', code, '--connection', 'second'], env)
     expect(again.code).toBe(1)
     expect(again.stderr).toContain('invalid_code')
-    expect(again.stderr).toContain('mint a new one')
+    expect(again.stderr).toContain(
+      '  → Mint a new code and run `zoho-auth exchange --code CODE` at once: a Self Client code lives 3–10 minutes, works once, and only in the data centre it was generated in',
+    )
     expect(again.stderr).not.toContain(code)
+  })
+
+  it('exchange in another data centre than the Self Client’s is invalid_client, and names --dc', async () => {
+    const run = await cli(['exchange', '--code', await mintCode(), '--dc', 'eu'], environment())
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain('zoho-auth: code exchange failed: invalid_client')
+    expect(run.stderr).toContain(
+      '  → Check ZOHO_CLIENT_ID (`zoho-auth doctor` checks it) and that `--dc` / ZOHO_DC names the data centre the client is registered in',
+    )
   })
 
   it('exchange checks a pasted code before sending it: quotes and a cut-off code are named', async () => {
@@ -93,7 +83,7 @@ describe('zoho-auth exchange / token / connections list', () => {
     const cut = await cli(['exchange', '--code', code.slice(0, 40)], env)
     expect(cut.code).toBe(1)
     expect(cut.stderr).toMatch(/short|truncated|incomplete/i)
-    expect((await zoho.stats()).token_endpoint.authorization_code ?? 0).toBe(0)
+    expect((await fixture.zoho.stats()).token_endpoint.authorization_code ?? 0).toBe(0)
     // The untouched code still works: nothing was spent.
     expect((await cli(['exchange', '--code', code], env)).code).toBe(0)
   })
@@ -101,8 +91,8 @@ describe('zoho-auth exchange / token / connections list', () => {
   it('exchange refuses a token answer with expires_in 1e308 before anything is stored, exit 1', async () => {
     const env = environment()
     const code = await mintCode()
-    const body = `{"access_token":"1000.${'a'.repeat(32)}.${'b'.repeat(32)}","refresh_token":"1000.${'c'.repeat(32)}.${'d'.repeat(32)}","api_domain":"${zoho.url}/us/api","expires_in":1e308}`
-    await zoho.control('faults', { path: '/oauth/v2/token', body, count: 1 })
+    const body = `{"access_token":"1000.${'a'.repeat(32)}.${'b'.repeat(32)}","refresh_token":"1000.${'c'.repeat(32)}.${'d'.repeat(32)}","api_domain":"${fixture.zoho.url}/us/api","expires_in":1e308}`
+    await fixture.zoho.control('faults', { path: '/oauth/v2/token', body, count: 1 })
     const run = await cli(['exchange', '--code', code], env)
     expect(run.code).toBe(1)
     expect(run.stderr).toContain(
@@ -115,7 +105,7 @@ describe('zoho-auth exchange / token / connections list', () => {
   })
 
   it('token refuses a refresh answer with expires_in 0 or a token with a line break, exit 1, prints nothing', async () => {
-    await zoho.control('settings', { access_token_ttl: 1 })
+    await fixture.zoho.control('settings', { access_token_ttl: 1 })
     const env = environment()
     await cli(['exchange', '--code', await mintCode()], env)
     const [stored] = JSON.parse(
@@ -131,10 +121,10 @@ describe('zoho-auth exchange / token / connections list', () => {
       `"access_token":"${token}","expires_in":0`,
       `"access_token":"${token.slice(0, 30)}\\n${token.slice(30)}","expires_in":3600`,
     ]) {
-      const body = `{${fields},"api_domain":"${zoho.url}/us/api"}`
-      await zoho.control('faults', { path: '/oauth/v2/token', body, count: 10 })
+      const body = `{${fields},"api_domain":"${fixture.zoho.url}/us/api"}`
+      await fixture.zoho.control('faults', { path: '/oauth/v2/token', body, count: 10 })
       const run = await cli(['token'], env)
-      await zoho.control('faults', undefined, 'DELETE')
+      await fixture.zoho.control('faults', undefined, 'DELETE')
       expect(run.code).toBe(1)
       expect(run.stdout).toBe('')
       expect(run.stderr).toContain('refresh got an answer from Zoho it cannot use')
@@ -155,12 +145,12 @@ describe('zoho-auth exchange / token / connections list', () => {
   })
 
   it('import takes ZOHO_REFRESH_TOKEN and token then works', async () => {
-    const exchange = await fetch(`${zoho.url}/us/accounts/oauth/v2/token`, {
+    const exchange = await fetch(`${fixture.zoho.url}/us/accounts/oauth/v2/token`, {
       method: 'POST',
       body: new URLSearchParams({
         grant_type: 'authorization_code',
-        client_id: client.client_id,
-        client_secret: client.client_secret,
+        client_id: fixture.client.client_id,
+        client_secret: fixture.client.client_secret,
         code: await mintCode('ZohoCRM.users.READ'),
       }),
     })
@@ -174,7 +164,7 @@ describe('zoho-auth exchange / token / connections list', () => {
   })
 
   it('token for a connection whose refresh token was revoked exits 1, keeps it, and says how to re-grant', async () => {
-    await zoho.control('settings', { access_token_ttl: 1 })
+    await fixture.zoho.control('settings', { access_token_ttl: 1 })
     const env = environment()
     await cli(['exchange', '--code', await mintCode(), '--connection', 'crm'], env)
     const [listed] = JSON.parse(

@@ -182,8 +182,11 @@ export class ApiRateLimitError extends ZohoAuthError {
         init.limit === undefined ? '' : `, limit ${init.limit}`
       }); ${when}`,
       {
-        remedy:
-          "Wait until the retry time. Zoho counts API credits per organisation over 24 hours and caps concurrent calls by edition: send fewer, larger calls (up to 100 records each) and don't run many scripts at once.",
+        remedy: `${
+          init.retryAt === undefined
+            ? 'Wait a minute, then retry (calls in flight free the concurrency limit as they end; spent daily credits come back over 24 hours).'
+            : 'Wait until the retry time.'
+        } Zoho counts API credits per organisation over 24 hours and caps concurrent calls by edition: send fewer, larger calls (up to 100 records each) and don't run many scripts at once.`,
       },
     )
     this.connectionId = init.connectionId

@@ -46,7 +46,7 @@ const INVOICE_REMEDIES: Record<number, string> = {
 
 /** The remedy for a refused token that a refresh did not cure. */
 function tokenRemedy(connectionId: string): string {
-  return `Zoho refused even a freshly refreshed token: the grant may be revoked, or the API belongs to another data centre than the connection's. Check with: zoho-auth doctor --connection ${connectionId} (and grant access again with zoho-auth login --connection ${connectionId} if it says so).`
+  return `Zoho refused even a freshly refreshed token: the grant may be revoked, or the API belongs to another data centre than the connection's. Check with: zoho-auth doctor --connection ${connectionId}, which names the command that grants access again for this connection's client (a new Self Client code and zoho-auth exchange, or zoho-auth login).`
 }
 
 function remedyFor(error: ZohoErrorBody, ctx: ApiErrorContext, kind: string): string {

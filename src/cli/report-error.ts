@@ -11,6 +11,7 @@ import {
   ERR_NEEDS_REAUTH,
 } from '../tokens/errors.js'
 import { apiRemedyInCli } from './api-remedies.js'
+import { oauthRemedyInCli } from './oauth-remedies.js'
 import { EXIT_FAILURE, EXIT_USAGE, UsageError, type CommandContext } from './command.js'
 
 /** The library's remedies speak of APIs; at a shell, name the command that does it. */
@@ -24,9 +25,9 @@ function remedyInCli(error: ZohoAuthError): string {
       return 'Pass --replace to overwrite it, or choose another name with --connection NAME.'
     case ERR_NEEDS_REAUTH:
     case ERR_CONNECTION_REVOKED:
-      return `Mint a new code and run \`zoho-auth exchange --code CODE --connection ${id} --replace\` (or import a new refresh token with --replace).`
+      return `Mint a new code and run \`zoho-auth exchange --code CODE --connection ${id} --replace\` (Self Client), or run \`zoho-auth login --connection ${id}\` (Server-based client), or import a new refresh token with \`zoho-auth import --connection ${id} --replace\`; \`zoho-auth doctor --connection ${id}\` says which fits.`
     default:
-      return apiRemedyInCli(error) ?? error.remedy
+      return apiRemedyInCli(error) ?? oauthRemedyInCli(error) ?? error.remedy
   }
 }
 

@@ -31,7 +31,7 @@ describe('remedyFor', () => {
   it('remedyFor gives each error of docs/zoho-behaviour.md §3 its own remedy', () => {
     const expected: Record<string, string> = {
       invalid_code:
-        'This code was already used or expired (or belongs to another data centre); mint a new one and exchange it at once, at the data centre the callback named.',
+        'This code was already used or expired (or belongs to another data centre); mint a new one and exchange it at once, in the data centre that issued it (the callback’s location; for a Self Client, the data centre of the account it was generated in).',
       invalid_redirect_uri:
         'Use exactly the redirect URI registered in the Zoho API console (scheme, host, port, path and trailing slash must match).',
       invalid_client:

@@ -89,7 +89,7 @@ const OAUTH_ERRORS: Record<string, { meaning: string; remedy: string }> = {
     meaning:
       'the code was already used, expired (2 min; Self Client 3–10 min), or was sent to another data centre than the one that issued it',
     remedy:
-      'This code was already used or expired (or belongs to another data centre); mint a new one and exchange it at once, at the data centre the callback named.',
+      'This code was already used or expired (or belongs to another data centre); mint a new one and exchange it at once, in the data centre that issued it (the callback’s location; for a Self Client, the data centre of the account it was generated in).',
   },
   invalid_redirect_uri: {
     meaning: 'the redirect_uri differs from the one registered for this client',

@@ -1,9 +1,12 @@
+import { readEnvironment } from '../../config.js'
 import { dataCenterTable } from '../../protocol/data-centers.js'
 import { ZohoAuthError } from '../../protocol/errors.js'
 import type { Connection } from '../../stores/store.js'
+import { ERR_CONNECTION_REVOKED, ERR_NEEDS_REAUTH } from '../../tokens/errors.js'
 import type { Command, CommandContext } from '../command.js'
 import { CONFIG_OPTIONS, CONFIG_USAGE, configFlags, parseFlags } from '../args.js'
 import { openRuntime, requireClient, resolveConnectionId, type Runtime } from '../runtime.js'
+import { grantFlowOf, regrantRemedy, type GrantFlow } from './doctor-regrant.js'
 
 /** What the recipes call: CRM's modules, settings, users and org; Invoice is optional. */
 const RECIPE_SCOPES = ['ZohoCRM.modules', 'ZohoCRM.settings', 'ZohoCRM.users', 'ZohoCRM.org']
@@ -14,6 +17,8 @@ interface Line {
   verdict: Verdict
   text: string
   remedy?: string
+  /** Failed because Zoho no longer honours the refresh token (needs_reauth or revoked). */
+  deadGrant?: boolean
 }
 
 const USAGE = `Usage: zoho-auth doctor [--connection NAME]
@@ -26,6 +31,9 @@ Checks, one line each, with what to do on every line that fails:
   token         the token manager serves a real access token (refreshing when due)
   scopes        the grant covers what the recipes call (CRM modules, settings, users, org);
                 Invoice is optional and only warned about
+A connection Zoho no longer honours is granted again the way its client allows: a new Self
+Client code and \`exchange\`, or \`login\` for a Server-based client (ZOHO_REDIRECT_URI set),
+or \`login --device\` for a 1004. client.
 Exits 1 if any check failed. Marks are ✓ ✗ ! on a terminal, [ok] [FAIL] [warn] elsewhere or
 with NO_COLOR. No secret is printed.
 
@@ -58,13 +66,18 @@ export const doctorCommand: Command = {
           remedy: 'zoho-auth exchange --code CODE (or zoho-auth login)',
         })
       } else {
+        const flow = await grantFlow(ctx, runtime, connection)
+        const { emulatorURL } = runtime.config
+        const regrant = (scopes: string[]): string => regrantRemedy(flow, id, scopes, emulatorURL)
         lines.push(...connectionChecks(runtime, connection))
-        lines.push(
-          await checkAsync(`connection "${id}": a token is served`, () =>
-            runtime!.manager.getAccessToken(id),
-          ),
+        const served = await checkAsync(`connection "${id}": a token is served`, () =>
+          runtime!.manager.getAccessToken(id),
         )
-        lines.push(...scopeChecks(connection))
+        // A dead or revoked grant is fixed by granting again, and how depends on the client:
+        // the manager's remedy cannot know whether `login` can work for it.
+        if (served.deadGrant) served.remedy = regrant(connection.scopes)
+        lines.push(served)
+        lines.push(...scopeChecks(connection, regrant))
       }
     } catch (error) {
       lines.push(failure('setup', error))
@@ -82,11 +95,27 @@ export const doctorCommand: Command = {
 
 function failure(text: string, error: unknown): Line {
   const message = error instanceof Error ? error.message : String(error)
+  const code = error instanceof ZohoAuthError ? error.code : undefined
   return {
     verdict: 'fail',
     text: `${text}: ${message}`,
     remedy: error instanceof ZohoAuthError ? error.remedy : 'zoho-auth doctor --help',
+    deadGrant: code === ERR_NEEDS_REAUTH || code === ERR_CONNECTION_REVOKED,
   }
+}
+
+/** How this connection is granted again (see doctor-regrant.ts for how the client tells). */
+async function grantFlow(
+  ctx: CommandContext,
+  runtime: Runtime,
+  connection: Connection,
+): Promise<GrantFlow> {
+  const storedClient = await runtime.store.getClient(connection.clientId).catch(() => null)
+  const redirect = readEnvironment(ctx.env, ctx.cwd).ZOHO_REDIRECT_URI ?? ''
+  return grantFlowOf(connection, {
+    storedFromSelfClientFile: storedClient !== null,
+    redirectConfigured: redirect.trim() !== '',
+  })
 }
 
 function check(text: string, work: () => void): Line {
@@ -138,12 +167,10 @@ function connectionChecks({ config }: Runtime, connection: Connection): Line[] {
   return lines
 }
 
-function scopeChecks(connection: Connection): Line[] {
+function scopeChecks(connection: Connection, regrant: (scopes: string[]) => string): Line[] {
   const has = (prefix: string): boolean =>
     connection.scopes.some((scope) => scope === 'ZohoCRM.ALL' || scope.startsWith(`${prefix}.`))
   const missing = RECIPE_SCOPES.filter((prefix) => !has(prefix))
-  const regrant = (scopes: string[]): string =>
-    `zoho-auth login --connection ${connection.id} --scopes ${scopes.join(',')}`
   const wanted = [...connection.scopes, ...missing.map((prefix) => `${prefix}.ALL`)]
   const lines: Line[] = [
     missing.length === 0

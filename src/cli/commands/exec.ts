@@ -51,7 +51,7 @@ For example:
 
 Standard input, output and error are the command's own. zoho-auth exits with the command's
 exit code (128 + n when signal n ended it; 127 when there is no such command), and passes
-SIGINT and SIGTERM on to it.
+SIGINT and SIGTERM on to it; a command still running 2 s later is killed, with what it started.
 
 Options:
   --connection NAME   which connection (default: "default", or the only one)
