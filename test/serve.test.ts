@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCommand } from './support/cli.js'
-import { startTestEmulator, type TestEmulator } from './support/emulator.js'
+import { approve, startTestEmulator, type TestEmulator } from './support/emulator.js'
 import { brokerHasRoute, serveInProcess } from './support/serve.js'
 
 const ADMIN = 'serve-test-admin-token-0123456789abcdef'
@@ -67,11 +67,26 @@ describe('zoho-auth serve (sandbox mode)', () => {
       await admitted.body?.cancel()
 
       const clients = (await (await fetch(`${banner.emulatorUrl}/__emulator/clients`)).json()) as {
-        clients: Array<{ type: string; redirect_uris: string[] }>
+        clients: Array<{ type: string; client_id: string; redirect_uris: string[] }>
       }
-      expect(clients.clients.map((c) => c.redirect_uris)).toContainEqual([
-        `http://localhost:${port}/oauth/callback`,
-      ])
+      const callback = `http://localhost:${port}/oauth/callback`
+      const sandboxClient = clients.clients.find((c) => c.redirect_uris.includes(callback))
+      expect(sandboxClient?.type).toBe('server')
+      // A demo user can consent to the sandbox client, and Zoho's answer comes to this broker.
+      const authorize = new URL(`${banner.emulatorUrl}/us/accounts/oauth/v2/auth`)
+      authorize.search = new URLSearchParams({
+        client_id: String(sandboxClient?.client_id),
+        response_type: 'code',
+        redirect_uri: callback,
+        scope: 'ZohoCRM.users.READ',
+        access_type: 'offline',
+        state: 'sandbox-test',
+      }).toString()
+      const answer = await approve(authorize, 'emil@example.eu')
+      expect(`${answer.origin}${answer.pathname}`).toBe(callback)
+      expect(answer.searchParams.get('state')).toBe('sandbox-test')
+      expect(answer.searchParams.get('code')).toMatch(/^1000\./)
+      expect(answer.searchParams.get('accounts-server')).toBe(`${banner.emulatorUrl}/eu/accounts`)
     } finally {
       expect(await run.stop()).toBe(0)
     }
