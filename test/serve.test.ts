@@ -168,7 +168,10 @@ describe('zoho-auth serve (with credentials)', () => {
       expect(first.stdout).toContain(
         `talks to        the emulator at ${zoho.url} (ZOHO_EMULATOR_URL), not Zoho`,
       )
-      expect(first.stdout).toContain('redirect URI    http://localhost:3001/oauth/callback')
+      // No ZOHO_REDIRECT_URI: the callback is on the port this broker took.
+      const port = new URL(banner.listenUrl).port
+      expect(first.stdout).toContain(`redirect URI    http://localhost:${port}/oauth/callback`)
+      expect(banner.uiUrl).toBe(`http://localhost:${port}/`)
       expect(first.stdout).toContain(
         `database        SQLite ${join(env.HOME, '.local/share/zoho-auth/zoho-auth.db')}`,
       )

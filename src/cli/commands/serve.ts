@@ -5,7 +5,7 @@
  * signal stops it gracefully: no new connections, requests in flight finish (bounded), the
  * manager lets its refreshes finish or release their lease, the store closes, exit 0.
  */
-import { loadConfig, type Config } from '../../config.js'
+import { loadConfig, readEnvironment, type Config } from '../../config.js'
 import { resolveAdminToken, adminTokenPath, type AdminToken } from '../../server/admin-token.js'
 import { openBroker, type Broker } from '../../server/broker.js'
 import { listenBroker } from '../../server/listen.js'
@@ -70,7 +70,7 @@ Options:
   --host H   address to bind (default: 127.0.0.1; 0.0.0.0 for every interface)
 
 Environment: ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_DC, ZOHO_REDIRECT_URI (its origin is the
-broker's public URL), ZOHO_SCOPES, ZOHO_AUTH_DB (SQLite path or postgres://), ZOHO_AUTH_ENCRYPTION_KEY,
+broker's public URL; default http://localhost:<port>/oauth/callback), ZOHO_SCOPES, ZOHO_AUTH_DB (SQLite path or postgres://), ZOHO_AUTH_ENCRYPTION_KEY,
 ZOHO_AUTH_ADMIN_TOKEN (else one is generated, kept beside the key file, printed once),
 ZOHO_AUTH_ALLOWED_ORIGINS, ZOHO_AUTH_WEBHOOK_URL, ZOHO_AUTH_WEBHOOK_SECRET, ZOHO_EMULATOR_URL.
 SIGTERM or Ctrl-C stops it gracefully.`,
@@ -95,6 +95,10 @@ SIGTERM or Ctrl-C stops it gracefully.`,
         sandbox.notes.forEach(warn)
       } else {
         loaded.warnings.forEach(warn)
+        // Without ZOHO_REDIRECT_URI the callback is on this process's own port, not on 3001.
+        if (!readEnvironment(ctx.env, ctx.cwd).ZOHO_REDIRECT_URI?.trim()) {
+          publicUrl = `http://localhost:${listening.port}`
+        }
       }
       const admin: AdminToken = resolveAdminToken({
         configured: config.adminToken,
