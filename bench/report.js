@@ -1,5 +1,6 @@
 // Renders docs/benchmarks.md from what the run measured. Nothing here is a hand-written number.
 import { cpus, loadavg, platform, release, totalmem } from 'node:os'
+import { brokerSection } from './broker-report.js'
 
 const fmt = (value, digits = 0) =>
   Number.isFinite(value) ? value.toLocaleString('en-US', { maximumFractionDigits: digits }) : '—'
@@ -103,7 +104,9 @@ function cliSection(rows) {
 
 export function renderReport({ rows, startedAt, sdkVersion, burst, perProcess, processes }) {
   const cpu = cpus()
-  const bursts = rows.filter((row) => !row.hot && !row.key?.startsWith('cli-'))
+  const bursts = rows.filter(
+    (row) => !row.hot && !row.key?.startsWith('cli-') && row.key !== 'broker',
+  )
   const hot = rows.find((row) => row.hot)?.hot
   const lines = [
     '# Benchmarks',
@@ -152,6 +155,7 @@ export function renderReport({ rows, startedAt, sdkVersion, burst, perProcess, p
     )
   }
   lines.push(...cliSection(rows))
+  lines.push(...brokerSection(rows))
   lines.push(
     "## The peer: Zoho's official TypeScript SDK",
     '',

@@ -3,10 +3,12 @@
 // default 1000), BENCH_PER_PROCESS (default 250), BENCH_PROCESSES (default 4), BENCH_HOT_MS,
 // BENCH_ONLY (comma list of scenario keys), BENCH_OUT (report path), BENCH_JSON (raw results
 // path), BENCH_TTL (access-token life in our bursts, s), BENCH_CLI_RUNS (spawns per command in
-// the CLI cold start, default 20), TEST_DATABASE_URL.
+// the CLI cold start, default 20), BENCH_BROKER_MS (each broker throughput run, default 3000),
+// TEST_DATABASE_URL.
 import { writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { brokerBench } from './broker.js'
 import { cli401Burst, cliColdStart } from './cli.js'
 import { hotPath } from './hot.js'
 import { oursBurst } from './ours.js'
@@ -156,6 +158,11 @@ async function main() {
     push(
       await attempt('cli-cold', `CLI cold start, ${cliRuns} spawns of each`, () =>
         cliColdStart(base, { runs: cliRuns }),
+      ),
+    )
+    push(
+      await attempt('broker', 'broker: GET …/token req/s, proxy latency, 100-call burst', () =>
+        brokerBench(base, { durationMs: Number(env.BENCH_BROKER_MS ?? 3000) }),
       ),
     )
     // Last: it moves the emulator's clock an hour on, for the rest of this emulator's life.

@@ -19,6 +19,7 @@ import {
   type Setting,
 } from './config-checks.js'
 import { readEnvironmentSources } from './config-env.js'
+import { parseAllowedOrigins } from './config-origins.js'
 
 export { ConfigError, ERR_CONFIG } from './config-error.js'
 
@@ -49,6 +50,11 @@ export interface Config {
   /** Where the generated key lives when `ZOHO_AUTH_ENCRYPTION_KEY` is not set. */
   keyFilePath: string
   adminToken: string | undefined
+  /**
+   * `ZOHO_AUTH_ALLOWED_ORIGINS`: origins of browser apps the broker trusts (a connect flow's
+   * `return_to`, later CORS), each exactly `scheme://host[:port]`.
+   */
+  allowedOrigins: string[]
   /** Loopback only unless `ZOHO_EMULATOR_ALLOW_REMOTE=1` / `--emulator-allow-remote`. */
   emulatorURL: string | undefined
   emulatorSource: ConfigSource | undefined
@@ -145,6 +151,7 @@ export function loadConfig(options: LoadConfigOptions): Config {
     encryptionKey: nonEmpty(env.ZOHO_AUTH_ENCRYPTION_KEY),
     keyFilePath: defaultKeyFilePath(env),
     adminToken: nonEmpty(env.ZOHO_AUTH_ADMIN_TOKEN),
+    allowedOrigins: parseAllowedOrigins(setting('ZOHO_AUTH_ALLOWED_ORIGINS')),
     emulatorURL: emulator.url,
     emulatorSource: emulator.url === undefined ? undefined : emulator.source,
     warnings,

@@ -17,3 +17,5 @@ export type {
 } from './ops/webhooks.js'
 export { attachOps } from './ops/events.js'
 export { quotaMintsLeft } from './ops/metrics-scrape.js'
+export { openBroker, brokerSettings, DEFAULT_MAX_BODY_BYTES } from './broker.js'
+export type { Broker, BrokerOptions } from './broker.js'

@@ -80,6 +80,12 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./completion.js')).completionCommand,
   },
   {
+    name: 'serve',
+    summary:
+      'run the broker: HTTP API, proxy, connect flow and web UI (sandbox without credentials)',
+    load: async () => (await import('./serve.js')).serveCommand,
+  },
+  {
     name: 'emulator',
     summary: 'run the offline Zoho emulator (every DC, demo clients and users)',
     load: async () => (await import('./emulator.js')).emulatorCommand,
