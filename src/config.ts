@@ -55,6 +55,11 @@ export interface Config {
    * `return_to`, later CORS), each exactly `scheme://host[:port]`.
    */
   allowedOrigins: string[]
+  /**
+   * `ZOHO_AUTH_WEBHOOK_URL` and `ZOHO_AUTH_WEBHOOK_SECRET` (`whsec_<base64>`): where the broker
+   * posts connection events, signed as Standard Webhooks do. Checked when the broker starts.
+   */
+  webhook: { url: string; secret: string | undefined } | undefined
   /** Loopback only unless `ZOHO_EMULATOR_ALLOW_REMOTE=1` / `--emulator-allow-remote`. */
   emulatorURL: string | undefined
   emulatorSource: ConfigSource | undefined
@@ -152,10 +157,20 @@ export function loadConfig(options: LoadConfigOptions): Config {
     keyFilePath: defaultKeyFilePath(env),
     adminToken: nonEmpty(env.ZOHO_AUTH_ADMIN_TOKEN),
     allowedOrigins: parseAllowedOrigins(setting('ZOHO_AUTH_ALLOWED_ORIGINS')),
+    webhook: webhookSettings(
+      setting('ZOHO_AUTH_WEBHOOK_URL').value,
+      setting('ZOHO_AUTH_WEBHOOK_SECRET').value,
+    ),
     emulatorURL: emulator.url,
     emulatorSource: emulator.url === undefined ? undefined : emulator.source,
     warnings,
   }
+}
+
+function webhookSettings(url: string | undefined, secret: string | undefined): Config['webhook'] {
+  const trimmedUrl = nonEmpty(url)
+  if (trimmedUrl === undefined) return undefined
+  return { url: trimmedUrl, secret: nonEmpty(secret) }
 }
 
 // Zero-width characters and the BOM ride along with copies from web pages and chat apps.

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../config.js'
 import { createEmulator } from '../emulator/index.js'
-import { brokerSettings, DEFAULT_MAX_BODY_BYTES, openBroker, stderrJsonLogger } from './broker.js'
+import { brokerSettings, DEFAULT_MAX_BODY_BYTES, openBroker } from './broker.js'
 
 const BASE = 'http://127.0.0.1:9'
 const ADMIN = 'broker-test-admin-token-0123456789abcdef'
@@ -53,18 +53,54 @@ describe('brokerSettings', () => {
   })
 })
 
-describe('stderrJsonLogger', () => {
-  it('stderrJsonLogger writes one JSON line per entry with the admin token and Zoho tokens masked', () => {
-    const lines: string[] = []
-    const logger = stderrJsonLogger([ADMIN], (line) => lines.push(line))
-    const token = `1000.${'a'.repeat(32)}.${'b'.repeat(32)}`
-    logger.warn({ msg: 'saw', header: `Bearer ${ADMIN}`, admin: ADMIN, token })
-    expect(lines).toHaveLength(1)
-    expect(lines[0]).toMatch(/\n$/)
-    const entry = JSON.parse(lines[0] as string) as Json
-    expect(entry).toMatchObject({ level: 'warn', msg: 'saw', admin: '****' })
-    expect(lines[0]).not.toContain(ADMIN)
-    expect(lines[0]).not.toContain(token)
+describe('openBroker webhooks', () => {
+  const sqliteEnv = () => ({
+    ZOHO_AUTH_ENCRYPTION_KEY: Buffer.alloc(32, 5).toString('base64'),
+  })
+
+  it('openBroker refuses ZOHO_AUTH_WEBHOOK_URL without ZOHO_AUTH_WEBHOOK_SECRET, naming both', async () => {
+    await expect(
+      openBroker({
+        config: config({ ...sqliteEnv(), ZOHO_AUTH_WEBHOOK_URL: 'https://hooks.example.com/z' }),
+        adminToken: ADMIN,
+      }),
+    ).rejects.toMatchObject({
+      code: 'ERR_CONFIG',
+      message: 'ZOHO_AUTH_WEBHOOK_URL is set but ZOHO_AUTH_WEBHOOK_SECRET is not',
+    })
+  })
+
+  it('openBroker refuses a webhook secret that is not whsec_<base64>', async () => {
+    await expect(
+      openBroker({
+        config: config({
+          ...sqliteEnv(),
+          ZOHO_AUTH_WEBHOOK_URL: 'https://hooks.example.com/z',
+          ZOHO_AUTH_WEBHOOK_SECRET: 'not-a-secret',
+        }),
+        adminToken: ADMIN,
+      }),
+    ).rejects.toMatchObject({ code: 'ERR_CONFIG' })
+  })
+
+  it('openBroker builds a webhook sender when both are set, and none otherwise', async () => {
+    const secret = `whsec_${Buffer.alloc(24, 9).toString('base64')}`
+    const withHooks = await openBroker({
+      config: config({
+        ...sqliteEnv(),
+        ZOHO_AUTH_WEBHOOK_URL: 'https://hooks.example.com/z',
+        ZOHO_AUTH_WEBHOOK_SECRET: secret,
+      }),
+      adminToken: ADMIN,
+    })
+    const without = await openBroker({ config: config(sqliteEnv()), adminToken: ADMIN })
+    try {
+      expect(withHooks.deps.webhooks).not.toBeNull()
+      expect(without.deps.webhooks).toBeNull()
+    } finally {
+      await withHooks.close()
+      await without.close()
+    }
   })
 })
 

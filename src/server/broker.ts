@@ -7,16 +7,19 @@ import type { Hono } from 'hono'
 import type { Config } from '../config.js'
 import { openStoreWithKeyRing } from '../cli/runtime.js'
 import { dataCenterTable, type DataCenterTable } from '../protocol/data-centers.js'
-import { redact } from '../protocol/redact.js'
+import { ConfigError } from '../config-error.js'
 import type { KeyRing } from '../stores/crypto.js'
 import { resolveKeyRing } from '../stores/key-file.js'
 import type { ConnectionStore } from '../stores/store.js'
 import { TokenManager } from '../tokens/manager.js'
 import type { OAuthClient } from '../tokens/types.js'
 import { createBrokerApp } from './app.js'
-import type { BrokerDeps, BrokerLogger, BrokerSettings, LogEntry } from './deps.js'
+import type { BrokerDeps, BrokerLogger, BrokerSettings } from './deps.js'
 import { attachOps } from './ops/events.js'
+import { instrumentFetch } from './ops/instrument-fetch.js'
+import { createJsonLogger } from './ops/logger.js'
 import { BrokerMetrics } from './ops/metrics.js'
+import { createWebhookSender, type WebhookSender } from './ops/webhooks.js'
 
 /** Request bodies (API and proxy) above this are refused with 413: 10 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -74,7 +77,9 @@ function configuredKeyRing(config: Config, onWarning?: (message: string) => void
 
 function assemble(options: BrokerOptions, keyRing: KeyRing, store: ConnectionStore): Broker {
   const { config } = options
-  const fetchImpl = options.fetch ?? globalThis.fetch
+  const metrics = new BrokerMetrics()
+  // Every request to Zoho's token endpoint is counted, whoever sends it (manager or routes).
+  const fetchImpl = instrumentFetch(metrics, options.fetch ?? globalThis.fetch)
   const now = options.now ?? Date.now
   const dataCenters = options.dataCenters ?? dataCenterTable({ emulatorURL: config.emulatorURL })
   // Only the emulator speaks plain HTTP, and the protocol layer still refuses it off loopback.
@@ -88,6 +93,13 @@ function assemble(options: BrokerOptions, keyRing: KeyRing, store: ConnectionSto
           dcSecrets: config.dcSecrets,
         }
       : undefined
+  const logger =
+    options.logger ??
+    createJsonLogger((line) => process.stderr.write(`${line}\n`), {
+      secrets: [options.adminToken],
+    })
+  // Checked before anything else is built, so a bad webhook setting leaves nothing to close.
+  const webhooks = webhookSender(config, options.fetch ?? globalThis.fetch, logger, now)
   const manager = new TokenManager({
     store,
     client,
@@ -118,10 +130,9 @@ function assemble(options: BrokerOptions, keyRing: KeyRing, store: ConnectionSto
     },
     now,
     fetch: fetchImpl,
-    logger: options.logger ?? stderrJsonLogger([options.adminToken]),
-    metrics: new BrokerMetrics(),
-    // TODO(ops merge): createWebhookSender(config) when ZOHO_AUTH_WEBHOOK_URL is set.
-    webhooks: null,
+    logger,
+    metrics,
+    webhooks,
   }
   const detachOps = attachOps(deps)
   const app = createBrokerApp(deps)
@@ -161,21 +172,25 @@ export function brokerSettings(
   }
 }
 
-/**
- * PLACEHOLDER until the ops work lands (`createJsonLogger` in src/server/ops/): one JSON line per
- * entry on stderr, redacted, with the given secrets masked too (the admin token has no shape
- * `redact()` knows).
- */
-export function stderrJsonLogger(
-  secrets: string[],
-  write: (line: string) => void = (line) => process.stderr.write(line),
-): BrokerLogger {
-  const at =
-    (level: string) =>
-    (entry: LogEntry): void => {
-      let line = redact(JSON.stringify({ time: new Date().toISOString(), level, ...entry }))
-      for (const secret of secrets) line = line.split(secret).join('****')
-      write(`${line}\n`)
-    }
-  return { info: at('info'), warn: at('warn'), error: at('error') }
+/** The webhook sender, or null without ZOHO_AUTH_WEBHOOK_URL; a URL without its secret is refused. */
+function webhookSender(
+  config: Config,
+  fetchImpl: typeof fetch,
+  logger: BrokerLogger,
+  now: () => number,
+): WebhookSender | null {
+  if (config.webhook === undefined) return null
+  if (config.webhook.secret === undefined) {
+    throw new ConfigError(
+      'ZOHO_AUTH_WEBHOOK_URL is set but ZOHO_AUTH_WEBHOOK_SECRET is not',
+      "Set ZOHO_AUTH_WEBHOOK_SECRET to the receiver's signing secret, whsec_ followed by base64 (e.g. whsec_$(openssl rand -base64 32)), or unset ZOHO_AUTH_WEBHOOK_URL.",
+    )
+  }
+  return createWebhookSender({
+    url: config.webhook.url,
+    secret: config.webhook.secret,
+    fetch: fetchImpl,
+    logger,
+    now,
+  })
 }
