@@ -125,8 +125,8 @@ describe('UI connections', () => {
     expect(row).toContain('<td>US</td>')
     expect(row).toContain('<code>ZohoCRM.users.READ</code> <code>ZohoCRM.org.READ</code>')
     expect(row).toContain('<span class="badge active">active</span>')
-    expect(row).toMatch(/<td>in (59|60) min<\/td>/)
-    expect(row).toContain('<td>just now</td>')
+    expect(row).toMatch(/<td class="nowrap">in (59|60) min<\/td>/)
+    expect(row).toContain('<td class="nowrap">just now</td>')
     // The code exchange minted one access token: one of Zoho's 10 per 10 minutes.
     expect(row).toContain('9 of 10</td>')
     expect(html).toContain('Sandbox mode')

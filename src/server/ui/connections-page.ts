@@ -7,6 +7,19 @@ import type { BrokerDeps } from '../deps.js'
 import { ago, expiresIn, type ConnectionRow } from './connection-rows.js'
 import { csrfField, escapeHTML, layout, safeText } from './html.js'
 
+// Where each Zoho data centre is, for people choosing one.
+const DC_NAMES: Record<string, string> = {
+  us: 'United States',
+  eu: 'Europe',
+  in: 'India',
+  au: 'Australia',
+  jp: 'Japan',
+  ca: 'Canada',
+  sa: 'Saudi Arabia',
+  uk: 'United Kingdom',
+  cn: 'China',
+}
+
 /** What an action that redirected back to `/` did, by `?done=`: known words only. */
 const NOTICES: Record<string, (id: string) => string> = {
   default: (id) => `“${id}” is now the default connection.`,
@@ -72,10 +85,10 @@ function rowHTML(row: ConnectionRow, csrf: string, now: number): string {
 <td>${escapeHTML(c.dc.toUpperCase())}</td>
 <td class="small">${c.scopes.map((s) => `<code>${escapeHTML(s)}</code>`).join(' ') || '—'}</td>
 <td><span class="badge ${escapeHTML(c.status)}">${escapeHTML(c.status.replace('_', ' '))}</span></td>
-<td>${c.status === 'active' ? escapeHTML(expiresIn(c.accessTokenExpiresAt, now)) : '—'}</td>
-<td>${lastRefresh}</td>
+<td class="nowrap">${c.status === 'active' ? escapeHTML(expiresIn(c.accessTokenExpiresAt, now)) : '—'}</td>
+<td class="nowrap">${lastRefresh}</td>
 <td class="small${c.lastError === null ? ' muted' : ' error'}">${c.lastError === null ? '—' : safeText(c.lastError)}</td>
-<td title="Access-token mints Zoho allows per refresh token in 10 minutes">${row.mintsLeft} of ${row.mintsPerWindow}</td>
+<td class="nowrap" title="Access-token mints Zoho allows per refresh token in 10 minutes">${row.mintsLeft} of ${row.mintsPerWindow}</td>
 <td><div class="actions">${actions}</div></td></tr>`
 }
 
@@ -83,7 +96,7 @@ function connectForm(deps: BrokerDeps): string {
   const options = deps.dataCenters.dataCenters
     .map(
       (dc) =>
-        `<option value="${escapeHTML(dc.location)}"${dc.location === deps.settings.defaultDc ? ' selected' : ''}>${escapeHTML(dc.location.toUpperCase())} — ${escapeHTML(new URL(dc.accountsServer).host)}</option>`,
+        `<option value="${escapeHTML(dc.location)}"${dc.location === deps.settings.defaultDc ? ' selected' : ''}>${escapeHTML(dc.location.toUpperCase())} — ${escapeHTML(DC_NAMES[dc.location] ?? dc.location)}</option>`,
     )
     .join('')
   return `<div class="card"><h2>Connect an account</h2>
@@ -107,8 +120,8 @@ export function connectionsPage(o: {
   const table =
     o.rows.length === 0
       ? '<p class="muted">No connections yet. Connect a Zoho account below, or create one with <code>POST /api/v1/connections</code>.</p>'
-      : `<table><thead><tr><th>Connection</th><th>Zoho user</th><th>DC</th><th>Scopes</th><th>Status</th><th>Token expires</th><th>Last refresh</th><th>Last error</th><th>Quota left</th><th></th></tr></thead>
-<tbody>${o.rows.map((row) => rowHTML(row, o.csrf, o.now)).join('')}</tbody></table>`
+      : `<div class="scroll"><table><thead><tr><th>Connection</th><th>Zoho user</th><th>DC</th><th>Scopes</th><th>Status</th><th>Token expires</th><th>Last refresh</th><th>Last error</th><th>Quota left</th><th></th></tr></thead>
+<tbody>${o.rows.map((row) => rowHTML(row, o.csrf, o.now)).join('')}</tbody></table></div>`
   return layout({
     title: 'Connections',
     sandboxEmulatorUrl: o.deps.settings.sandboxEmulatorUrl,

@@ -34,13 +34,14 @@ table{width:100%;border-collapse:collapse;font-size:.9rem}
 th{text-align:left;color:#57606a;font-weight:600;border-bottom:1px solid #d0d7de;padding:.5rem}
 td{border-bottom:1px solid #eaeef2;padding:.55rem .5rem;vertical-align:top}
 tr:last-child td{border-bottom:0}
+.scroll{overflow-x:auto}.nowrap{white-space:nowrap}
 code,pre{font:.85rem ui-monospace,SFMono-Regular,Menlo,monospace;background:#f6f8fa;border-radius:4px}
 code{padding:.1rem .3rem}pre{padding:.75rem;overflow:auto;max-height:24rem;border:1px solid #d0d7de}
 .badge{display:inline-block;padding:.05rem .5rem;border-radius:999px;font-size:.75rem;font-weight:600}
 .badge.active{background:#dafbe1;color:#1a7f37}.badge.needs_reauth{background:#fff8c5;color:#9a6700}
 .badge.revoked{background:#ffebe9;color:#cf222e}.badge.default{background:#ddf4ff;color:#0969da}
 .muted{color:#57606a}.small{font-size:.8rem}.error{color:#cf222e}
-.actions{display:flex;flex-wrap:wrap;gap:.35rem}.actions form{margin:0}
+.actions{display:flex;flex-wrap:wrap;gap:.35rem;min-width:15rem}.actions form{margin:0}
 button,.button{font:inherit;font-size:.85rem;padding:.3rem .75rem;border-radius:6px;border:1px solid #d0d7de;background:#f6f8fa;color:#1f2328;cursor:pointer;display:inline-block}
 button:hover,.button:hover{background:#eaeef2;text-decoration:none}
 button.primary,.button.primary{background:#1f883d;border-color:#1a7f37;color:#fff}

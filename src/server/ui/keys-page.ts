@@ -38,6 +38,7 @@ function keysPage(o: {
       : `<div class="card notice" role="status"><h2>Key “${escapeHTML(o.created.name)}” created</h2>
 <p>Copy it now: it is shown only this once. The broker keeps only its hash.</p>
 <code class="secret" id="new-key">${escapeHTML(o.created.key)}</code>
+<p><button type="button" onclick="navigator.clipboard.writeText(document.getElementById('new-key').textContent).then(()=>{this.textContent='Copied'})">Copy</button></p>
 <p class="muted small">Send it as <code>Authorization: Bearer &lt;key&gt;</code> to <code>/api/v1</code>.</p></div>`
   const notice =
     o.notice === undefined
