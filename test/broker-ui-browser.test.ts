@@ -22,7 +22,8 @@ const title = present
   ? 'broker UI in Chromium'
   : `broker UI in Chromium (skipped: ${CHROMIUM} is missing; .ci/run installs Debian's chromium)`
 
-describe.skipIf(!present)(title, () => {
+// Each step waits at most 15 s per action; a starved CI machine gets room for a few of them.
+describe.skipIf(!present)(title, { timeout: 60_000 }, () => {
   let broker: RunningBroker
   let browser: Browser
   let page: Page
@@ -54,8 +55,13 @@ describe.skipIf(!present)(title, () => {
     await broker?.close()
   })
 
-  const shot = (name: string) =>
-    page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true })
+  // Every page shown, to scan for secrets at the end.
+  const shown: string[] = []
+  const secrets: string[] = []
+  const shot = async (name: string) => {
+    shown.push(await page.content())
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true })
+  }
   const row = () => page.locator('tr[data-connection="acme"]')
 
   it('signs in with the admin token', async () => {
@@ -104,6 +110,8 @@ describe.skipIf(!present)(title, () => {
     expect(text).toContain('active')
     expect(text).toMatch(/in (59|60) min/)
     expect(text).toContain('9 of 10')
+    const stored = await broker.deps.store.get('acme')
+    secrets.push(stored?.refreshToken ?? '', stored?.accessToken ?? '')
     await shot('05-connection-listed')
   })
 
@@ -167,10 +175,13 @@ describe.skipIf(!present)(title, () => {
     expect(new URL(page.url()).pathname).toBe('/sign-in')
   })
 
-  it('logged no token or secret along the way', () => {
+  it('showed and logged no token or secret along the way', () => {
     const logs = JSON.stringify(broker.logs)
-    for (const secret of [E2E_ADMIN_TOKEN, broker.serverClient.clientSecret]) {
+    expect(shown.length).toBeGreaterThanOrEqual(10)
+    for (const secret of [...secrets, E2E_ADMIN_TOKEN, broker.serverClient.clientSecret]) {
+      expect(secret.length).toBeGreaterThan(10)
       expect(logs).not.toContain(secret)
+      for (const html of shown) expect(html).not.toContain(secret)
     }
   })
 })
