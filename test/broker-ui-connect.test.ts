@@ -130,11 +130,26 @@ describe('GET /connect', () => {
     expect(await response.text()).toContain('Set ZOHO_CLIENT_ID and ZOHO_CLIENT_SECRET')
   })
 
-  it('GET /connect accepts the UI session cookie', async () => {
+  it('GET /connect accepts the UI session cookie from the broker’s own pages, not from another site', async () => {
     harness = await brokerHarness()
     const cookie = await signIn(harness)
-    const response = await startConnect(harness, 'connection=acme', { cookie })
-    expect(response.status).toBe(302)
+    for (const site of [undefined, 'same-origin', 'none']) {
+      const headers: Record<string, string> = {
+        cookie,
+        ...(site ? { 'sec-fetch-site': site } : {}),
+      }
+      expect((await startConnect(harness, 'connection=acme', headers)).status, site).toBe(302)
+    }
+    for (const site of ['cross-site', 'same-site']) {
+      const response = await startConnect(harness, 'connection=acme', {
+        cookie,
+        'sec-fetch-site': site,
+      })
+      expect(response.status).toBe(403)
+      expect(await response.text()).toContain(
+        'This connect link was opened from another site, so the broker did not follow it.',
+      )
+    }
   })
 })
 

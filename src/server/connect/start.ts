@@ -20,7 +20,12 @@ import { allowedReturnTo } from './return-to.js'
 const SCOPE = /^[A-Za-z0-9._-]+$/
 const MAX_CONNECTION_ID = 200
 
-type Refusal = { status: 400 | 401 | 410 | 503; title: string; message: string; remedy: string }
+type Refusal = {
+  status: 400 | 401 | 403 | 410 | 503
+  title: string
+  message: string
+  remedy: string
+}
 
 interface ConnectRequest {
   connection: string
@@ -127,6 +132,19 @@ async function authorizedRequest(c: Context, deps: BrokerDeps): Promise<Refusal 
   const bearer = bearerOf(c)
   const caller =
     bearer === null ? await sessionCaller(c, deps) : await callerFromBearer(deps, bearer)
+  // A SameSite=Lax cookie still rides on a link from another site: a signed-in admin lured there
+  // would land on a real consent page for a connection the stranger picked. Browsers say where a
+  // navigation came from; only the broker's own pages (or a typed URL) may start one by cookie.
+  const site = c.req.header('sec-fetch-site')
+  if (bearer === null && caller !== null && (site === 'cross-site' || site === 'same-site')) {
+    return {
+      status: 403,
+      title: 'Start connecting from the broker',
+      message: 'This connect link was opened from another site, so the broker did not follow it',
+      remedy:
+        'Open the broker’s connections page and use “Connect an account”, or have your backend create a connect link with `POST /api/v1/connect-links`',
+    }
+  }
   if (caller === null) {
     return {
       status: 401,
