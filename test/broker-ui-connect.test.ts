@@ -241,6 +241,11 @@ describe('GET /oauth/callback', () => {
     const response = await other.request(path)
     expect(response.status).toBe(200)
     expect((await harness.deps.store.get('acme'))?.email).toBe(USER)
+    // Used on one instance is used on all: the replay is refused by the first one.
+    const replay = await callback(path)
+    expect(replay.status).toBe(400)
+    expect(replay.html).toContain('The callback state was already used')
+    expect(codeExchanges()).toBe(1)
   })
 
   it('GET /oauth/callback exchanges the code in the user’s own data centre (location)', async () => {
