@@ -223,6 +223,7 @@ describe('GET /oauth/callback', () => {
     const done = await callback(await connectFlow(harness, 'connection=acme'))
     expect(done.status).toBe(200)
     expect(done.response.headers.get('referrer-policy')).toBe('no-referrer')
+    expect(done.response.headers.get('x-frame-options')).toBe('DENY')
     expect(done.html).toContain('Zoho account connected')
     expect(done.html).toContain(
       `Connected ${USER} in Zoho’s US data centre as connection <code>acme</code>.`,

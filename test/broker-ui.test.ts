@@ -21,6 +21,8 @@ describe('UI sign-in', () => {
     expect(response.headers.get('location')).toBe('/sign-in')
     const signInPage = await harness.app.request('/sign-in')
     expect(signInPage.status).toBe(200)
+    expect(signInPage.headers.get('x-frame-options')).toBe('DENY')
+    expect(signInPage.headers.get('content-security-policy')).toBe("frame-ancestors 'none'")
     expect(await signInPage.text()).toContain('Sign in to the broker')
   })
 

@@ -25,6 +25,19 @@ export interface UiRequest {
 
 type UiHandler = (request: UiRequest) => Promise<Response> | Response
 
+/**
+ * No other site may frame a broker page: a transparent frame over "Revoke" is clickjacking.
+ * Set on every page the UI and the connect flow answer.
+ */
+export function noFraming(): MiddlewareHandler {
+  return async (c, next) => {
+    await next()
+    c.header('x-frame-options', 'DENY')
+    c.header('content-security-policy', "frame-ancestors 'none'")
+    c.header('x-content-type-options', 'nosniff')
+  }
+}
+
 /** Answers with a message page (no caching: pages can show one-time values). */
 export function uiPage(
   c: Context,

@@ -7,11 +7,12 @@ import type { BrokerDeps } from '../deps.js'
 import { connectionActionRoutes } from './connection-actions.js'
 import { loadConnectionRows } from './connection-rows.js'
 import { connectionsPage } from './connections-page.js'
-import { page } from './guard.js'
+import { noFraming, page } from './guard.js'
 import { keyRoutes } from './keys-page.js'
 import { signInRoutes } from './sign-in.js'
 
 export function uiRoutes(app: Hono, deps: BrokerDeps): void {
+  for (const path of ['/', '/sign-in', '/sign-out', '/ui/*']) app.use(path, noFraming())
   signInRoutes(app, deps)
   app.get(
     '/',
