@@ -366,7 +366,7 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
       return info(active())
     },
 
-    getToken: () => tokenOf(active()),
+    getToken: async () => tokenOf(active()),
 
     async fetch(path, init = {}) {
       const account = active()
