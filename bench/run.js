@@ -7,6 +7,7 @@
 import { writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { browserSize } from './browser-size.js'
 import { cli401Burst, cliColdStart } from './cli.js'
 import { hotPath } from './hot.js'
 import { oursBurst } from './ours.js'
@@ -157,6 +158,11 @@ async function main() {
       await attempt('cli-cold', `CLI cold start, ${cliRuns} spawns of each`, () =>
         cliColdStart(base, { runs: cliRuns }),
       ),
+    )
+    push(
+      await attempt('browser-size', 'zoho-auth/browser, minified + gzipped', async () => ({
+        browserSize: await browserSize(),
+      })),
     )
     // Last: it moves the emulator's clock an hour on, for the rest of this emulator's life.
     push(

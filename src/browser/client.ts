@@ -18,7 +18,8 @@ import {
   type Pending,
   type StoredAccount,
 } from './storage.js'
-import { Tabs, type TabMessage } from './tabs.js'
+import { handOver, popupAnswer } from './popup.js'
+import { Tabs } from './tabs.js'
 
 /** Options of {@link createZohoBrowserAuth}. */
 export interface ZohoBrowserAuthOptions {
@@ -208,59 +209,13 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
     }
   }
 
-  function viaPopup(url: string, state: string): Promise<string> {
-    const popup = window.open(url, 'zoho-auth', 'popup,width=520,height=680')
-    if (!popup) {
-      const remedy = 'Start it from a click, or allow popups for this site.'
-      return Promise.reject(
-        new BrowserAuthError('popup_blocked', 'The browser blocked the Zoho popup', remedy),
-      )
-    }
-    return new Promise((resolve, reject) => {
-      const finish = (): void => {
-        stop()
-        clearInterval(poll)
-        clearTimeout(timer)
-        popup.close()
-      }
-      const stop = tabs.listen((m) => {
-        if (m.t !== 'frag' || m.state !== state) return
-        finish()
-        resolve(m.raw)
-      })
-      const poll = setInterval(() => {
-        if (!popup.closed) return
-        finish()
-        reject(new BrowserAuthError('popup_closed', 'The Zoho popup was closed', 'Sign in again.'))
-      }, 500)
-      const timer = setTimeout(() => {
-        finish()
-        reject(new BrowserAuthError('timeout', 'Zoho did not answer in the popup', 'Try again.'))
-      }, waitMs)
-    })
-  }
-
   async function fromPopup(url: string, state: string): Promise<StoredAccount> {
-    const f = parseZohoFragment(await viaPopup(url, state))
+    const f = parseZohoFragment(await popupAnswer(tabs, url, state, waitMs))
     if (!f) throw new BrowserAuthError('zoho_error', 'The popup came back empty', 'Sign in again.')
     const outcome = await settle(f, takePending(clientId, state, now()))
     if (outcome.type === 'error') throw outcome.error
     if (outcome.type === 'popup') throw new BrowserAuthError('zoho_error', 'unreachable', '')
     return store.get(outcome.account.zuid) as StoredAccount
-  }
-
-  async function otherTab(zuid: string, ms: number): Promise<StoredAccount> {
-    const m = await tabs.waitFor<TabMessage>(
-      (m) =>
-        (m.t === 'token' && m.account.zuid === zuid) || (m.t === 'fail' && m.zuid === zuid)
-          ? m
-          : undefined,
-      ms,
-    )
-    if (!m)
-      throw new BrowserAuthError('timeout', 'Another tab’s refresh did not finish', 'Try again.')
-    if (m.t === 'fail') throw new BrowserAuthError(m.reason, m.message, m.remedy)
-    return (m as { account: StoredAccount }).account
   }
 
   /** One refresh of an account for all tabs; `rejected` is a token the API just refused. */
@@ -271,7 +226,7 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
       if (usable(account) && account.accessToken !== rejected) return account
       const since = tabs.refreshingSince(zuid)
       if (since !== undefined && now() - since < waitMs)
-        return otherTab(zuid, waitMs - (now() - since))
+        return tabs.answerFor(zuid, waitMs - (now() - since))
       const offer = `Sign in again as ${account.email}.`
       if (!account.grantedForSession) {
         const message = `${account.email} did not grant access for the whole session, so Zoho cannot refresh silently`
@@ -321,10 +276,7 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
       if (!f) return undefined
       const state = f.state ?? ''
       if (state.startsWith('p.')) {
-        // The popup: its opener checks the state and keeps the token; this window only carries it.
-        tabs.post({ t: 'frag', state, raw })
-        history.replaceState(null, '', location.pathname)
-        setTimeout(() => window.close(), 2000)
+        handOver(tabs, state, raw)
         return { type: 'popup' }
       }
       const pending = takePending(clientId, state, now())

@@ -4,7 +4,7 @@
  * the new token (or the failure) to the tabs that waited. Also the refresh budget, kept in
  * `localStorage` so every tab counts against the same Zoho limit.
  */
-import type { BrowserAuthReason } from './errors.js'
+import { BrowserAuthError, type BrowserAuthReason } from './errors.js'
 import type { StoredAccount } from './storage.js'
 
 /** What tabs of one app tell each other. */
@@ -54,6 +54,21 @@ export class Tabs {
         resolve(value)
       }
     })
+  }
+
+  /** Another tab's answer for an account it is refreshing: its new token, or its failure. */
+  async answerFor(zuid: string, ms: number): Promise<StoredAccount> {
+    const m = await this.waitFor<TabMessage>(
+      (m) =>
+        (m.t === 'token' && m.account.zuid === zuid) || (m.t === 'fail' && m.zuid === zuid)
+          ? m
+          : undefined,
+      ms,
+    )
+    if (!m)
+      throw new BrowserAuthError('timeout', 'Another tab’s refresh did not finish', 'Try again.')
+    if (m.t === 'fail') throw new BrowserAuthError(m.reason, m.message, m.remedy)
+    return (m as { account: StoredAccount }).account
   }
 
   /** Runs `work` holding the account's lock across tabs (the lock ends with the page, too). */
