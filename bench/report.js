@@ -120,9 +120,7 @@ function browserSection(rows) {
 
 export function renderReport({ rows, startedAt, sdkVersion, burst, perProcess, processes }) {
   const cpu = cpus()
-  const bursts = rows.filter(
-    (row) => !row.hot && !row.browserSize && !row.key?.startsWith('cli-'),
-  )
+  const bursts = rows.filter((row) => !row.hot && !row.browserSize && !row.key?.startsWith('cli-'))
   const hot = rows.find((row) => row.hot)?.hot
   const lines = [
     '# Benchmarks',
