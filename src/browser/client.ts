@@ -166,7 +166,11 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
       sessionEnded: false,
     }
     store.put(account, signedIn)
-    if (signedIn) store.endOtherSessions(account.zuid)
+    if (signedIn) {
+      store.endOtherSessions(account.zuid)
+      // A sign-in mints a token too: it counts, though a user's own sign-in is never refused.
+      spend(account.zuid)
+    }
     tabs.post({ t: 'token', account, signedIn })
     return account
   }

@@ -17,6 +17,8 @@ export interface AppConfig {
   scopes: string[]
   storage?: 'session' | 'local'
   refreshBy?: 'redirect' | 'popup'
+  maxTokensPerWindow?: number
+  tokenWindowSeconds?: number
   /** The sign-in button opens a popup instead of leaving the page. */
   popup?: boolean
   dc?: string
