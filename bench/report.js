@@ -102,10 +102,27 @@ function cliSection(rows) {
   return lines
 }
 
+/** The browser module's weight on a page, against the issue's 5 kB budget. */
+function browserSection(rows) {
+  const size = rows.find((row) => row.key === 'browser-size')?.browserSize
+  if (!size) return []
+  return [
+    '## The browser module: bytes on the page',
+    '',
+    '`zoho-auth/browser` (src/browser/index.ts and all it imports) bundled and minified by esbuild',
+    '(`format: esm`, `target: es2022`), then gzipped at level 9 (bench/browser-size.js).',
+    '',
+    '| module | minified | minified + gzipped | budget |',
+    '|---|---|---|---|',
+    `| zoho-auth/browser | ${fmt(size.minified)} B | **${fmt(size.gzipped)} B** | ${fmt(size.budget)} B |`,
+    '',
+  ]
+}
+
 export function renderReport({ rows, startedAt, sdkVersion, burst, perProcess, processes }) {
   const cpu = cpus()
   const bursts = rows.filter(
-    (row) => !row.hot && !row.key?.startsWith('cli-') && row.key !== 'broker',
+    (row) => !row.hot && !row.browserSize && !row.key?.startsWith('cli-') && row.key !== 'broker',
   )
   const hot = rows.find((row) => row.hot)?.hot
   const lines = [
@@ -156,6 +173,7 @@ export function renderReport({ rows, startedAt, sdkVersion, burst, perProcess, p
   }
   lines.push(...cliSection(rows))
   lines.push(...brokerSection(rows))
+  lines.push(...browserSection(rows))
   lines.push(
     "## The peer: Zoho's official TypeScript SDK",
     '',

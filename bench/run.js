@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { brokerBench } from './broker.js'
+import { browserSize } from './browser-size.js'
 import { cli401Burst, cliColdStart } from './cli.js'
 import { hotPath } from './hot.js'
 import { oursBurst } from './ours.js'
@@ -164,6 +165,11 @@ async function main() {
       await attempt('broker', 'broker: GET …/token req/s, proxy latency, 100-call burst', () =>
         brokerBench(base, { durationMs: Number(env.BENCH_BROKER_MS ?? 3000) }),
       ),
+    )
+    push(
+      await attempt('browser-size', 'zoho-auth/browser, minified + gzipped', async () => ({
+        browserSize: await browserSize(),
+      })),
     )
     // Last: it moves the emulator's clock an hour on, for the rest of this emulator's life.
     push(

@@ -6,6 +6,7 @@ import { Hono } from 'hono'
 import { registerApiRoutes } from './api/index.js'
 import { apiQuotaMiddleware } from './api/quota.js'
 import { createClock } from './clock.js'
+import { apiCorsMiddleware } from './cors.js'
 import type { EmulatorContext } from './context.js'
 import { INPUT_ERRORS, registerControlRoutes } from './control/index.js'
 import { DCS, isDc } from './dcs.js'
@@ -75,6 +76,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     console.error('zoho emulator: unexpected error', error)
     return c.json({ error: 'internal_error' }, 500)
   })
+  // First, so every API answer a page gets (a fault's or the quota's too) carries CORS headers.
+  app.use('/:dc/api/*', apiCorsMiddleware(ctx))
   // Before the faults: a request held by an injected latency is in flight for the quota.
   app.use('/:dc/api/crm/*', apiQuotaMiddleware(ctx))
   app.use(

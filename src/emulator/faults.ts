@@ -92,8 +92,15 @@ export function parseFaultSpec(input: unknown): FaultSpec {
   if (status !== undefined && !inRange(status, HTTP_STATUS)) {
     throw new FaultSpecError(`"status" must be an HTTP status from 200 to 599 ${got(status)}`)
   }
+  const path = string('path')
+  // An empty path is a substring of every path: one typo would break the whole emulator.
+  if (path === undefined || path.length === 0) {
+    throw new FaultSpecError(
+      '"path" must be a non-empty part of a request path (e.g. "/oauth/v2/token")',
+    )
+  }
   const spec: FaultSpec = {
-    path: string('path') ?? '',
+    path,
     dc,
     status,
     body: string('body'),

@@ -16,6 +16,7 @@ const CLIENT_TYPES: readonly ClientType[] = ['server', 'self', 'client', 'device
 export interface ClientSpec {
   type?: unknown
   redirect_uris?: unknown
+  javascript_origins?: unknown
   dcs?: unknown
   dc_secrets?: unknown
 }
@@ -32,6 +33,29 @@ function dcList(value: unknown, name: string): Dc[] {
   const list = stringList(value, name)
   for (const dc of list) if (!isDc(dc)) throw new RegistryError(`unknown dc "${dc}" in "${name}"`)
   return list as Dc[]
+}
+
+const SCRIPT_SCHEMES = new Set(['javascript:', 'data:', 'vbscript:'])
+
+/**
+ * A client-based app's JavaScript origins: as registered, or by default the origins of its
+ * redirect URIs (the console's "JavaScript Domain" is usually the app's own). Other types: none.
+ */
+function originList(value: unknown, type: ClientType, redirectURIs: string[]): string[] {
+  const listed = stringList(value, 'javascript_origins')
+  if (listed.length > 0 && type !== 'client') {
+    throw new RegistryError('"javascript_origins" is for client-based clients ("type":"client")')
+  }
+  for (const origin of listed) {
+    if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
+      throw new RegistryError(
+        `"javascript_origins" must hold origins like "https://app.example.com", without a path (got ${JSON.stringify(origin)})`,
+      )
+    }
+  }
+  if (type !== 'client') return []
+  if (listed.length > 0) return listed
+  return [...new Set(redirectURIs.map((uri) => new URL(uri).origin).filter((o) => o !== 'null'))]
 }
 
 export function createClient(ctx: EmulatorContext, spec: ClientSpec): Client {
@@ -55,7 +79,14 @@ export function createClient(ctx: EmulatorContext, spec: ClientSpec): Client {
         `"redirect_uris" must hold absolute URLs without a fragment (got ${JSON.stringify(uri)})`,
       )
     }
+    // A redirect to javascript: or data: would run the token's fragment as script in the page.
+    if (SCRIPT_SCHEMES.has(new URL(uri).protocol)) {
+      throw new RegistryError(
+        `"redirect_uris" cannot use the ${new URL(uri).protocol} scheme: it runs as script, not a page (got ${JSON.stringify(uri)})`,
+      )
+    }
   }
+  const javascriptOrigins = originList(spec.javascript_origins, type, redirectURIs)
   const secretDcs = dcList(spec.dc_secrets, 'dc_secrets')
   for (const dc of secretDcs) {
     if (!dcs.includes(dc)) throw new RegistryError(`dc_secrets names "${dc}", not in "dcs"`)
@@ -65,6 +96,7 @@ export function createClient(ctx: EmulatorContext, spec: ClientSpec): Client {
     secret: newClientSecret(ctx.random),
     type,
     redirectURIs,
+    javascriptOrigins,
     dcs,
     dcSecrets: Object.fromEntries(secretDcs.map((dc) => [dc, newClientSecret(ctx.random)])),
     grantCodeTimes: [],
@@ -83,6 +115,7 @@ export function clientJSON(client: Client): Record<string, unknown> {
     dcs: client.dcs,
     home_dc: client.dcs[0],
   }
+  if (client.type === 'client') body.javascript_origins = client.javascriptOrigins
   if (Object.keys(client.dcSecrets).length > 0) body.dc_secrets = { ...client.dcSecrets }
   return body
 }
@@ -121,6 +154,7 @@ export function createUser(ctx: EmulatorContext, spec: UserSpec): User {
     firstName: typeof spec.first_name === 'string' ? spec.first_name : cap(words[0] ?? local),
     lastName: typeof spec.last_name === 'string' ? spec.last_name : cap(words[1] ?? 'User'),
     crmUserId: newRecordId(ctx.random),
+    orglessServices: [],
   }
   ctx.state.users.set(user.zuid, user)
   return user

@@ -9,7 +9,13 @@ import type { User } from './state.js'
 
 export const SESSION_COOKIE = 'zoho_emulator_session'
 
+/**
+ * Signs a user in in this browser. Zoho keeps one signed-in user per browser: whoever was signed in
+ * before is signed out, so their refresh by redirect stops working here (docs/zoho-behaviour.md §2).
+ */
 export function startSession(ctx: EmulatorContext, c: Context, user: User): void {
+  const previous = getCookie(c, SESSION_COOKIE)
+  if (previous) ctx.state.sessions.delete(previous)
   const id = ctx.random.hex(32)
   ctx.state.sessions.set(id, { id, zuid: user.zuid })
   setCookie(c, SESSION_COOKIE, id, { path: '/', httpOnly: true, sameSite: 'Lax' })

@@ -12,6 +12,8 @@ export interface Client {
   type: ClientType
   /** Exact registered redirect URIs (server and client-based apps). */
   redirectURIs: string[]
+  /** A client-based app's registered JavaScript origins: CRM's API answers CORS for these. */
+  javascriptOrigins: string[]
   /** DCs the client is enabled in; the first is its home DC. */
   dcs: Dc[]
   /** Per-DC secrets (multi-DC with a distinct secret in that DC). */
@@ -28,6 +30,8 @@ export interface User {
   lastName: string
   /** The user's id inside CRM (a 19-digit record id). */
   crmUserId: string
+  /** Services (`ZohoCRM`, `ZohoInvoice`) whose product this user has no org of: `error=no_org`. */
+  orglessServices: string[]
 }
 
 export interface PkceChallenge {
@@ -109,6 +113,13 @@ export interface Session {
   zuid: string
 }
 
+/** What a user granted an implicit-flow client: the scopes, and whether for the whole session. */
+export interface ImplicitGrant {
+  scopes: string[]
+  /** The consent page's "grant access for the entire session": refresh by redirect needs it. */
+  forSession: boolean
+}
+
 export class EmulatorState {
   readonly clients = new Map<string, Client>()
   readonly users = new Map<string, User>()
@@ -117,8 +128,8 @@ export class EmulatorState {
   readonly accessTokens = new Map<string, AccessToken>()
   readonly deviceCodes = new Map<string, DeviceCode>()
   readonly sessions = new Map<string, Session>()
-  /** Scopes a user granted an implicit-flow client for the session, by `clientId|zuid`. */
-  readonly implicitGrants = new Map<string, string[]>()
+  /** What a user granted an implicit-flow client, by `clientId|zuid`. */
+  readonly implicitGrants = new Map<string, ImplicitGrant>()
   /**
    * Expired access tokens pruned from the live map, by the DC that issued them: CRM can answer
    * an expired token differently from an unknown one (`expired_token_code`). Bounded.

@@ -239,7 +239,8 @@ describe('control API /__emulator', () => {
   it('POST clients, users and faults name an unknown field instead of ignoring it', async () => {
     const emulator = createEmulator({ seed: 42 })
     expect(await control(emulator, 'clients', { type: 'server', dc: 'eu' })).toEqual({
-      error: 'unknown field "dc" (expected one of type, redirect_uris, dcs, dc_secrets)',
+      error:
+        'unknown field "dc" (expected one of type, redirect_uris, javascript_origins, dcs, dc_secrets)',
     })
     expect(await control(emulator, 'users', { email: 'a@example.com', data_centre: 'eu' })).toEqual(
       { error: 'unknown field "data_centre" (expected one of email, dc, first_name, last_name)' },

@@ -21,7 +21,7 @@ export function registerControlRoutes(app: Hono, ctx: EmulatorContext, reset: ()
 
   control.post('/clients', async (c) => {
     const body = await jsonBody(c)
-    knownFields(body, ['type', 'redirect_uris', 'dcs', 'dc_secrets'])
+    knownFields(body, ['type', 'redirect_uris', 'javascript_origins', 'dcs', 'dc_secrets'])
     return c.json(clientJSON(createClient(ctx, body)))
   })
   control.get('/clients', (c) =>

@@ -92,6 +92,21 @@ export function registerStateRoutes(control: Hono, ctx: EmulatorContext): void {
     return c.json({ expired: expireSessions(ctx, user) })
   })
 
+  // Since 2025 Zoho answers error=no_org for a scope of a product the account has no org of.
+  control.post('/users/no-org', async (c) => {
+    const body = await jsonBody(c)
+    knownFields(body, ['email', 'service'])
+    const email = optionalString(body, 'email')
+    const user = email !== undefined ? ctx.state.userByEmail(email) : undefined
+    if (!user) throw new ControlError('"email" must name a user')
+    const service = optionalString(body, 'service')
+    if (service === undefined || !/^[A-Za-z][A-Za-z0-9]*$/.test(service)) {
+      throw new ControlError('"service" must name a Zoho service, as scopes start (e.g. "ZohoCRM")')
+    }
+    if (!user.orglessServices.includes(service)) user.orglessServices.push(service)
+    return c.json({ email: user.email, orgless_services: user.orglessServices })
+  })
+
   control.post('/device/approve', async (c) => {
     const body = await jsonBody(c)
     knownFields(body, ['user_code', 'email', 'decision'])

@@ -7,7 +7,7 @@ import type { EmulatorContext } from '../context.js'
 import type { Dc } from '../dcs.js'
 import { encodePairs, withQuery } from '../http.js'
 import { parseScopes } from '../scopes.js'
-import type { Client, PkceChallenge } from '../state.js'
+import type { Client, PkceChallenge, User } from '../state.js'
 
 export interface AuthorizeRequest {
   client: Client
@@ -89,4 +89,10 @@ export function validateAuthorize(
       pkce,
     },
   }
+}
+
+/** The first scope naming a service (`ZohoCRM.users.READ` → `ZohoCRM`) the user has no org of. */
+export function orglessScope(user: User, scopes: string[]): string | undefined {
+  const orgless = user.orglessServices.map((service) => service.toLowerCase())
+  return scopes.find((scope) => orgless.includes(scope.split('.')[0]?.toLowerCase() ?? ''))
 }

@@ -46,9 +46,15 @@ export interface ConsentPage {
   scopes: string[]
   users: { email: string; dc: string }[]
   selectedEmail?: string | undefined
+  /** Offer "grant access for the entire session" (the implicit flow's consent). */
+  sessionChoice?: boolean
   /** The authorize request's parameters, posted back with the decision. */
   params: Record<string, string>
 }
+
+// Zoho's consent page for JS apps: unticked, a refresh by redirect answers client_not_granted.
+const SESSION_CHOICE = `<p><label><input type="checkbox" id="grant_for_session" name="grant_for_session" value="true" checked style="width:auto">
+Grant access for the entire session</label></p>`
 
 export function consentPage(input: ConsentPage): string {
   const scopes = input.scopes.map((s) => `<li><code>${escapeHTML(s)}</code></li>`).join('')
@@ -58,6 +64,7 @@ export function consentPage(input: ConsentPage): string {
       : `<form method="post" action="${escapeHTML(input.action)}">
 ${hidden(input.params)}
 ${userSelect(input.users, input.selectedEmail)}
+${input.sessionChoice ? SESSION_CHOICE : ''}
 <button type="submit" name="decision" value="accept">Accept</button>
 <button type="submit" name="decision" value="deny">Deny</button>
 </form>`

@@ -1,0 +1,38 @@
+// The size of zoho-auth/browser as a page pays for it: the module and everything it imports,
+// bundled and minified by esbuild, then gzipped (level 9). The issue's budget is 5 kB.
+// Alone: `node bench/browser-size.js` prints the bytes; bench/run.js adds the row to the report.
+import { gzipSync } from 'node:zlib'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+export const BROWSER_BUDGET_BYTES = 5000
+
+/** { minified, gzipped, budget } in bytes, for src/browser/index.ts. */
+export async function browserSize() {
+  const { build } = await import('esbuild')
+  const result = await build({
+    entryPoints: [join(root, 'src', 'browser', 'index.ts')],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    target: 'es2022',
+    platform: 'browser',
+    write: false,
+    logLevel: 'silent',
+  })
+  const code = result.outputFiles[0].contents
+  return {
+    minified: code.byteLength,
+    gzipped: gzipSync(code, { level: 9 }).byteLength,
+    budget: BROWSER_BUDGET_BYTES,
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const size = await browserSize()
+  console.log(
+    `zoho-auth/browser: ${size.minified} bytes minified, ${size.gzipped} bytes minified+gzipped (budget ${size.budget})`,
+  )
+  if (size.gzipped >= size.budget) process.exitCode = 1
+}
