@@ -10,7 +10,8 @@ import pg from 'pg'
 import type { Pool as PgPool, PoolClient, PoolConfig } from 'pg'
 import type { KeyRing } from './crypto.js'
 import { ConnectionExistsError } from './errors.js'
-import { keyCheckSql, storedKeyIdsSql, wrongKeyError } from './key-check.js'
+import { keyCheckSql, rowsUnderOtherKeysSql, storedKeyIdsSql, wrongKeyError } from './key-check.js'
+import type { RowUnderOldKey } from './key-check.js'
 import { MINT_RETENTION_MS } from './migrations.js'
 import { DatabaseClock } from './postgres-clock.js'
 import { postgresFailure, postgresRowPlace, postgresTarget } from './postgres-errors.js'
@@ -580,6 +581,15 @@ export class PostgresStore implements ConnectionStore {
 
   async deleteApiKey(id: string): Promise<boolean> {
     return deleteApiKeyPostgres(this.#access, id)
+  }
+
+  /** Rows with a secret under a key other than the ring's primary one (see key-check.ts). */
+  async rowsUnderOtherKeys(): Promise<RowUnderOldKey[]> {
+    const rows = await this.#query<{ kind: RowUnderOldKey['kind']; id: string; key_id: string }>(
+      rowsUnderOtherKeysSql(this.#names.qualifier, '$1'),
+      [this.#keyRing.primaryKeyId],
+    )
+    return rows.map((row) => ({ kind: row.kind, id: row.id, keyId: row.key_id }))
   }
 
   /**

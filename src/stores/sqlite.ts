@@ -8,7 +8,8 @@
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3'
 import type { KeyRing } from './crypto.js'
 import { ConnectionExistsError } from './errors.js'
-import { keyCheckSql, storedKeyIdsSql, wrongKeyError } from './key-check.js'
+import { keyCheckSql, rowsUnderOtherKeysSql, storedKeyIdsSql, wrongKeyError } from './key-check.js'
+import type { RowUnderOldKey } from './key-check.js'
 import { MINT_RETENTION_MS } from './migrations.js'
 import { quotableId, shellQuoted } from './row-errors.js'
 import {
@@ -410,6 +411,15 @@ export class SqliteStore implements ConnectionStore {
 
   async deleteApiKey(id: string): Promise<boolean> {
     return deleteApiKeySqlite(this.#access, id)
+  }
+
+  /** Rows with a secret under a key other than the ring's primary one (see key-check.ts). */
+  async rowsUnderOtherKeys(): Promise<RowUnderOldKey[]> {
+    // A named parameter, so the one key id fills every place the SQL compares against it.
+    const rows = this.#sql(rowsUnderOtherKeysSql('', '@primary')).all({
+      primary: this.#keyRing.primaryKeyId,
+    }) as Array<{ kind: RowUnderOldKey['kind']; id: string; key_id: string }>
+    return rows.map((row) => ({ kind: row.kind, id: row.id, keyId: row.key_id }))
   }
 
   async reencryptAll(): Promise<number> {
