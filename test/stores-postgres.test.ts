@@ -201,6 +201,21 @@ describe.skipIf(!postgres)('PostgresStore on PostgreSQL', () => {
     }
   })
 
+  it('PostgresStore.rowsUnderOtherKeys lists the rows with a secret not under the primary key, without decrypting', async () => {
+    await store.create(newConnection('acme'), T0)
+    await store.saveClient({ clientId: 'c1', clientSecret: 's', dcSecrets: {} }, T0)
+    const newKey = KeyRing.parse(`${generateEncryptionKey()},${key}`)
+    const rotating = await another(newKey)
+    await rotating.create(newConnection('globex'), T0)
+    const old = keyRing.primaryKeyId
+    expect(await rotating.rowsUnderOtherKeys()).toEqual([
+      { kind: 'client', id: 'c1', keyId: old },
+      { kind: 'connection', id: 'acme', keyId: old },
+    ])
+    await rotating.reencryptAll()
+    expect(await rotating.rowsUnderOtherKeys()).toEqual([])
+  })
+
   it('PostgresStore.migrate refuses a database from a newer zoho-auth', async () => {
     await rawQuery(`INSERT INTO "${schema}".schema_migrations VALUES (99, 'future', 0)`)
     await expect(store.migrate()).rejects.toMatchObject({

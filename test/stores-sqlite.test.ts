@@ -140,6 +140,28 @@ describe('SqliteStore encryption at rest', () => {
   })
 })
 
+describe('SqliteStore key census', () => {
+  it('SqliteStore.rowsUnderOtherKeys lists the rows with a secret not under the primary key, without decrypting', async () => {
+    const store = await openSqliteStore({ path, keyRing })
+    await store.create(newConnection('acme'), T0)
+    await store.saveClient({ clientId: 'c1', clientSecret: 's', dcSecrets: {} }, T0)
+    await store.close()
+    const rotating = await openSqliteStore({
+      path,
+      keyRing: KeyRing.parse(`${generateEncryptionKey()},${key}`),
+    })
+    await rotating.create(newConnection('globex'), T0)
+    const old = keyRing.primaryKeyId
+    expect(await rotating.rowsUnderOtherKeys()).toEqual([
+      { kind: 'client', id: 'c1', keyId: old },
+      { kind: 'connection', id: 'acme', keyId: old },
+    ])
+    await rotating.reencryptAll()
+    expect(await rotating.rowsUnderOtherKeys()).toEqual([])
+    await rotating.close()
+  })
+})
+
 describe('SqliteStore migrations', () => {
   it('SqliteStore.migrate records each migration once however often it runs', async () => {
     const store = await openSqliteStore({ path, keyRing })
