@@ -9,8 +9,6 @@
  * - PostgreSQL: a session advisory lock on one connection, per schema.
  */
 import { chmodSync, closeSync, openSync } from 'node:fs'
-import Database from 'better-sqlite3'
-import pg from 'pg'
 import { StoreError } from './errors.js'
 import { postgresFailure, postgresTarget } from './postgres-errors.js'
 import { DEFAULT_POSTGRES_SCHEMA } from './postgres-schema.js'
@@ -45,6 +43,8 @@ async function sqliteLock(path: string, waitMs: number): Promise<() => Promise<v
   // Created 0600 before SQLite opens it: it holds nothing, but sits beside files that do.
   closeSync(openSync(lockPath, 'a', 0o600))
   chmodSync(lockPath, 0o600)
+  // Each driver is loaded only for the kind of database configured, as the stores are.
+  const { default: Database } = await import('better-sqlite3')
   const db = new Database(lockPath, { timeout: waitMs })
   try {
     db.exec('BEGIN EXCLUSIVE')
@@ -64,6 +64,7 @@ async function postgresLock(
   waitMs: number,
 ): Promise<() => Promise<void>> {
   const schema = target.schema ?? DEFAULT_POSTGRES_SCHEMA
+  const { default: pg } = await import('pg')
   const connectMs = 10_000
   const client = new pg.Client({ connectionString: target.url, connectionTimeoutMillis: connectMs })
   try {
