@@ -2,6 +2,7 @@
  * `connections show | use | remove` and `revoke`, in-process against the emulator on a socket and
  * a real SQLite file, and each once through the real binary.
  */
+import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { spawnBin } from './support/bin.js'
 import { runCommand as cli, withoutEmulatorNotice } from './support/cli.js'
@@ -130,6 +131,67 @@ describe('zoho-auth connections show / use / remove', () => {
     expect((await cli(['connections', '--help'], {})).stdout).toContain(
       'zoho-auth connections use NAME',
     )
+  })
+})
+
+describe('zoho-auth connections list with a row it cannot read', () => {
+  function tamper(env: Record<string, string>, id: string): void {
+    const db = new Database(env.ZOHO_AUTH_DB!)
+    const enc = db.prepare('SELECT refresh_token_enc FROM connections WHERE id = ?').pluck().get(id)
+    const flipped = `${String(enc).slice(0, -2)}${String(enc).endsWith('AA') ? 'BB' : 'AA'}`
+    db.prepare('UPDATE connections SET refresh_token_enc = ? WHERE id = ?').run(flipped, id)
+    db.close()
+  }
+
+  it('list shows the readable rows and marks a corrupted one unreadable, with its remedy', async () => {
+    const env = environment()
+    await connect(env, 'sales')
+    await connect(env, 'support')
+    tamper(env, 'sales')
+    const run = await cli(['connections', 'list'], env)
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(/^support +us +ada@example\.com +active /m)
+    expect(run.stdout).toContain(
+      'Unreadable connections:\n  sales: The stored secrets of "sales" failed authentication',
+    )
+    expect(run.stdout).toContain('    → Restore the row from a backup, or delete it (`sqlite3')
+    const json = JSON.parse((await cli(['connections', 'list', '--json'], env)).stdout)
+    expect(json.map((c: { id: string; status: string }) => [c.id, c.status])).toEqual([
+      ['sales', 'unreadable'],
+      ['support', 'active'],
+    ])
+    expect(json[0]).toMatchObject({
+      id: 'sales',
+      status: 'unreadable',
+      error: expect.stringContaining('failed authentication'),
+      remedy: expect.stringContaining('Restore the row from a backup'),
+    })
+  })
+
+  it('list marks a row under a key the ring lacks unreadable, saying which key it needs', async () => {
+    const env = environment()
+    await connect(env, 'sales')
+    const newKey = Buffer.alloc(32, 7).toString('base64')
+    await connect({ ...env, ZOHO_AUTH_ENCRYPTION_KEY: `${newKey},${KEY}` }, 'support')
+    const run = await cli(['connections', 'list', '--json'], env)
+    expect(run.code).toBe(0)
+    const [sales, support] = JSON.parse(run.stdout)
+    expect(sales).toMatchObject({ id: 'sales', status: 'active' })
+    expect(support).toMatchObject({
+      id: 'support',
+      status: 'unreadable',
+      error: expect.stringContaining('which is not in ZOHO_AUTH_ENCRYPTION_KEY'),
+    })
+  })
+
+  it('list with only unreadable rows does not claim there are no connections', async () => {
+    const env = environment()
+    await connect(env, 'sales')
+    tamper(env, 'sales')
+    const run = await cli(['connections', 'list'], env)
+    expect(run.code).toBe(0)
+    expect(run.stdout).not.toContain('No connections yet')
+    expect(run.stdout).toContain('Unreadable connections:\n  sales: ')
   })
 })
 

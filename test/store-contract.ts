@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { KeyRing, generateEncryptionKey } from '../src/stores/crypto.js'
 import type { ConnectionStore, NewConnection } from '../src/stores/store.js'
+import { defineMarksAndKeysContract } from './store-contract-marks-keys.js'
 
 export interface StoreUnderTest {
   store: ConnectionStore
@@ -13,6 +14,8 @@ export interface StoreUnderTest {
   reopen?: (keyRing: KeyRing) => Promise<ConnectionStore>
   /** Removes what the store left behind (files, schemas), after every handle is closed. */
   cleanup?: () => Promise<void>
+  /** Rows in the single-use marks table, read behind the store's back (SQL stores). */
+  countMarks?: () => Promise<number>
 }
 
 /** Makes a fresh, empty, migrated store encrypting under `keyRing`. */
@@ -591,6 +594,8 @@ export function describeStoreContract(name: string, makeStore: StoreMaker): void
       await first.create(newConnection('globex'), T0)
       expect(await first.listIds()).toEqual(['globex'])
     })
+
+    defineMarksAndKeysContract(() => subject, keyRing)
   })
 }
 

@@ -1,9 +1,11 @@
 import { execSync } from 'node:child_process'
+import pg from 'pg'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { KeyRing, generateEncryptionKey } from '../src/stores/crypto.js'
 import { PostgresStore, openPostgresStore } from '../src/stores/postgres.js'
 import { POSTGRES_MIGRATIONS } from '../src/stores/postgres-schema.js'
 import { describeCrossProcess } from './fixtures/cross-process.js'
+import { postgresAtMigration4 } from './fixtures/schema-v4.js'
 import {
   TEST_DATABASE_URL,
   dropSchema,
@@ -12,6 +14,7 @@ import {
   uniqueSchema,
 } from './fixtures/postgres.js'
 import { newConnection, writeEverySecret } from './store-contract.js'
+import { newApiKey } from './store-contract-marks-keys.js'
 
 const T0 = 1_700_000_000_000
 const key = generateEncryptionKey()
@@ -158,7 +161,59 @@ describe.skipIf(!postgres)('PostgresStore on PostgreSQL', () => {
       { version: 2, name: 'deleted connection versions' },
       { version: 3, name: 'settings' },
       { version: 4, name: 'evicted flag' },
+      { version: 5, name: 'single-use marks, api keys' },
     ])
+  })
+
+  it('PostgresStore.migrate upgrades a schema at migration 4: marks and API keys work, rows kept', async () => {
+    const legacy = uniqueSchema('v4')
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL })
+    await client.connect()
+    const acme = newConnection('acme')
+    try {
+      await postgresAtMigration4(client, legacy, acme, keyRing, T0)
+    } finally {
+      await client.end()
+    }
+    const upgraded = await openPostgresStore({
+      connectionString: TEST_DATABASE_URL,
+      keyRing,
+      schema: legacy,
+    })
+    try {
+      expect(await upgraded.get('acme')).toMatchObject({
+        refreshToken: acme.refreshToken,
+        accessToken: acme.accessToken,
+        version: 1,
+      })
+      expect(await upgraded.consumeOnce('state', T0 + 60_000, T0)).toBe(true)
+      expect(await upgraded.consumeOnce('state', T0 + 60_000, T0)).toBe(false)
+      const record = newApiKey('k1', T0)
+      await upgraded.createApiKey(record)
+      expect(await upgraded.findApiKeyByHash(record.hash)).toEqual(record)
+      const [row] = await rawQuery<{ v: number }>(
+        `SELECT max(version) AS v FROM "${legacy}".schema_migrations`,
+      )
+      expect(row?.v).toBe(5)
+    } finally {
+      await upgraded.close()
+      await dropSchema(legacy)
+    }
+  })
+
+  it('PostgresStore.rowsUnderOtherKeys lists the rows with a secret not under the primary key, without decrypting', async () => {
+    await store.create(newConnection('acme'), T0)
+    await store.saveClient({ clientId: 'c1', clientSecret: 's', dcSecrets: {} }, T0)
+    const newKey = KeyRing.parse(`${generateEncryptionKey()},${key}`)
+    const rotating = await another(newKey)
+    await rotating.create(newConnection('globex'), T0)
+    const old = keyRing.primaryKeyId
+    expect(await rotating.rowsUnderOtherKeys()).toEqual([
+      { kind: 'client', id: 'c1', keyId: old },
+      { kind: 'connection', id: 'acme', keyId: old },
+    ])
+    await rotating.reencryptAll()
+    expect(await rotating.rowsUnderOtherKeys()).toEqual([])
   })
 
   it('PostgresStore.migrate refuses a database from a newer zoho-auth', async () => {

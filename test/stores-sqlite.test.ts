@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -8,7 +8,9 @@ import { KeyRing, generateEncryptionKey } from '../src/stores/crypto.js'
 import { SQLITE_MIGRATIONS } from '../src/stores/sqlite-schema.js'
 import { defaultDatabasePath, openSqliteStore } from '../src/stores/sqlite.js'
 import { describeCrossProcess } from './fixtures/cross-process.js'
+import { sqliteAtMigration4 } from './fixtures/schema-v4.js'
 import { newConnection, writeEverySecret } from './store-contract.js'
+import { newApiKey } from './store-contract-marks-keys.js'
 
 const T0 = 1_700_000_000_000
 let dir: string
@@ -138,6 +140,28 @@ describe('SqliteStore encryption at rest', () => {
   })
 })
 
+describe('SqliteStore key census', () => {
+  it('SqliteStore.rowsUnderOtherKeys lists the rows with a secret not under the primary key, without decrypting', async () => {
+    const store = await openSqliteStore({ path, keyRing })
+    await store.create(newConnection('acme'), T0)
+    await store.saveClient({ clientId: 'c1', clientSecret: 's', dcSecrets: {} }, T0)
+    await store.close()
+    const rotating = await openSqliteStore({
+      path,
+      keyRing: KeyRing.parse(`${generateEncryptionKey()},${key}`),
+    })
+    await rotating.create(newConnection('globex'), T0)
+    const old = keyRing.primaryKeyId
+    expect(await rotating.rowsUnderOtherKeys()).toEqual([
+      { kind: 'client', id: 'c1', keyId: old },
+      { kind: 'connection', id: 'acme', keyId: old },
+    ])
+    await rotating.reencryptAll()
+    expect(await rotating.rowsUnderOtherKeys()).toEqual([])
+    await rotating.close()
+  })
+})
+
 describe('SqliteStore migrations', () => {
   it('SqliteStore.migrate records each migration once however often it runs', async () => {
     const store = await openSqliteStore({ path, keyRing })
@@ -151,7 +175,31 @@ describe('SqliteStore migrations', () => {
       { version: 2, name: 'deleted connection versions' },
       { version: 3, name: 'settings' },
       { version: 4, name: 'evicted flag' },
+      { version: 5, name: 'single-use marks, api keys' },
     ])
+    db.close()
+  })
+
+  it('SqliteStore.migrate upgrades a database at migration 4: marks and API keys work, rows kept', async () => {
+    mkdirSync(join(dir, 'nested'), { recursive: true })
+    const old = new Database(path)
+    const acme = newConnection('acme')
+    await sqliteAtMigration4(old, acme, keyRing, T0)
+    old.close()
+    const store = await openSqliteStore({ path, keyRing })
+    expect(await store.get('acme')).toMatchObject({
+      refreshToken: acme.refreshToken,
+      accessToken: acme.accessToken,
+      version: 1,
+    })
+    expect(await store.consumeOnce('state', T0 + 60_000, T0)).toBe(true)
+    expect(await store.consumeOnce('state', T0 + 60_000, T0)).toBe(false)
+    const record = newApiKey('k1', T0)
+    await store.createApiKey(record)
+    expect(await store.findApiKeyByHash(record.hash)).toEqual(record)
+    await store.close()
+    const db = new Database(path)
+    expect(db.prepare('SELECT max(version) FROM schema_migrations').pluck().get()).toBe(5)
     db.close()
   })
 

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { describe } from 'vitest'
 import { MemoryStore } from '../src/stores/memory.js'
 import { openPostgresStore } from '../src/stores/postgres.js'
@@ -8,6 +9,7 @@ import { openSqliteStore } from '../src/stores/sqlite.js'
 import {
   TEST_DATABASE_URL,
   dropSchema,
+  rawQuery,
   requirePostgres,
   uniqueSchema,
 } from './fixtures/postgres.js'
@@ -21,6 +23,14 @@ describeStoreContract('SqliteStore', async (keyRing) => {
   return {
     store: await openSqliteStore({ path, keyRing }),
     reopen: (ring) => openSqliteStore({ path, keyRing: ring }),
+    countMarks: async () => {
+      const db = new Database(path, { readonly: true })
+      try {
+        return (db.prepare('SELECT count(*) AS n FROM used_once').get() as { n: number }).n
+      } finally {
+        db.close()
+      }
+    },
     cleanup: async () => rmSync(dir, { recursive: true, force: true }),
   }
 })
@@ -33,6 +43,12 @@ describe.skipIf(!postgres)('PostgreSQL', () => {
     return {
       store: await openPostgresStore({ ...options, keyRing }),
       reopen: (ring) => openPostgresStore({ ...options, keyRing: ring }),
+      countMarks: async () => {
+        const [row] = await rawQuery<{ n: string }>(
+          `SELECT count(*) AS n FROM "${schema}".used_once`,
+        )
+        return Number(row?.n)
+      },
       cleanup: () => dropSchema(schema),
     }
   })

@@ -60,6 +60,11 @@ export async function openRuntime(ctx: CommandContext, flags: ConfigFlags): Prom
     // The emulator speaks plain HTTP; the protocol layer still refuses it off loopback.
     allowInsecureHTTP: config.emulatorURL !== undefined,
   })
+  // What the manager noticed but worked around (a token answer naming another API host, or no
+  // usable lifetime) is for the person running the command to see.
+  manager.on((event) => {
+    if (event.type === 'warning') ctx.stderr.write(`zoho-auth: warning: ${event.message}\n`)
+  })
   return {
     config,
     store,

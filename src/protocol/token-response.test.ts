@@ -1,7 +1,12 @@
 import { describe, it, expect } from 'vitest'
 import { emulatorDataCenters, zohoDataCenters } from './data-centers.js'
 import { ERR_UNEXPECTED_RESPONSE, UnexpectedResponseError } from './errors.js'
-import { parseTokenResponse, type TokenResponseChecks } from './token-response.js'
+import {
+  MAX_ACCESS_TOKEN_LIFETIME_SECONDS,
+  UNSTATED_LIFETIME_SECONDS,
+  parseTokenResponse,
+  type TokenResponseChecks,
+} from './token-response.js'
 
 const hex = (c: string): string => c.repeat(32)
 const ACCESS = `1000.${hex('a')}.${hex('b')}`
@@ -48,10 +53,10 @@ describe('parseTokenResponse', () => {
     )
   })
 
-  it('parseTokenResponse defaults to one hour when no expiry is sent, accepts numeric strings', () => {
-    const { expires_in: _omitted, ...body } = SUCCESS
-    expect(parseTokenResponse(body, 'x').expiresInSeconds).toBe(3600)
-    expect(parseTokenResponse({ ...SUCCESS, expires_in: '1800' }, 'x').expiresInSeconds).toBe(1800)
+  it('parseTokenResponse accepts a numeric string lifetime', () => {
+    const tokens = parseTokenResponse({ ...SUCCESS, expires_in: '1800' }, 'x')
+    expect(tokens.expiresInSeconds).toBe(1800)
+    expect(tokens.lifetimeWarning).toBeUndefined()
   })
 
   it('parseTokenResponse splits scope on commas or spaces, and keeps id_token', () => {
@@ -89,7 +94,7 @@ describe('parseTokenResponse', () => {
 
 describe('parseTokenResponse: what was spent', () => {
   it('parseTokenResponse marks an unusable success as one that may have minted a token', () => {
-    expect(refusal({ ...SUCCESS, expires_in: 0 }, 'refresh').mayHaveMinted).toBe(true)
+    expect(refusal({ ...SUCCESS, access_token: 'two words' }, 'refresh').mayHaveMinted).toBe(true)
     const roadblock = new UnexpectedResponseError({
       status: 200,
       contentType: 'text/html',
@@ -99,33 +104,50 @@ describe('parseTokenResponse: what was spent', () => {
   })
 })
 
-describe('parseTokenResponse: expires_in sanity', () => {
-  it('parseTokenResponse refuses a non-finite, absurd, zero or negative expires_in', () => {
-    for (const expires_in of [1e308, 1e12, 0, -5, 'soon', true, 0.4]) {
-      const error = refusal({ ...SUCCESS, expires_in })
-      expect(error.message).toContain('expires_in')
-      expect(error.message).toContain('Zoho may already have spent the code')
+describe('parseTokenResponse: a lifetime Zoho did not state, or stated as nonsense', () => {
+  it('parseTokenResponse keeps a token whose answer has no expires_in, for the short unstated lifetime, with a warning', () => {
+    const { expires_in: _omitted, ...body } = SUCCESS
+    const tokens = parseTokenResponse(body, 'code exchange')
+    expect(tokens.accessToken).toBe(ACCESS)
+    expect(tokens.refreshToken).toBe(REFRESH)
+    expect(tokens.expiresInSeconds).toBe(UNSTATED_LIFETIME_SECONDS)
+    expect(UNSTATED_LIFETIME_SECONDS).toBeLessThan(MAX_ACCESS_TOKEN_LIFETIME_SECONDS)
+    expect(tokens.lifetimeWarning).toBe(
+      `the answer named no expires_in; the access token is used for ${UNSTATED_LIFETIME_SECONDS} s, not Zoho's usual hour`,
+    )
+  })
+
+  it('parseTokenResponse keeps a token whose expires_in is non-finite, absurd, zero, negative or not a number, for the unstated lifetime', () => {
+    for (const expires_in of [1e308, 1e12, 0, -5, 'soon', '', true, 0.4, null]) {
+      const tokens = parseTokenResponse({ ...SUCCESS, expires_in }, 'code exchange')
+      expect(tokens.refreshToken, String(expires_in)).toBe(REFRESH)
+      expect(tokens.expiresInSeconds, String(expires_in)).toBe(UNSTATED_LIFETIME_SECONDS)
+      expect(tokens.lifetimeWarning, String(expires_in)).toContain('expires_in')
     }
-  })
-
-  it('parseTokenResponse refuses a nonsense expires_in_sec even beside a sane expires_in', () => {
-    const error = refusal({ ...SUCCESS, expires_in: 3_600_000, expires_in_sec: -1 }, 'refresh')
-    expect(error.message).toBe(
-      'refresh got an answer from Zoho it cannot use: expires_in_sec is -1, not a token lifetime (1 second to 1 day); the refresh token is unaffected',
-    )
-    expect(error.remedy).toBe(
-      'Retry later. If it repeats, the accounts server (or a proxy in front of it) is not answering like Zoho: check ZOHO_DC, ZOHO_EMULATOR_URL and the network.',
+    const tokens = parseTokenResponse({ ...SUCCESS, expires_in: 'soon' }, 'refresh')
+    expect(tokens.lifetimeWarning).toBe(
+      `expires_in is "soon", not a token lifetime (1 second to 1 day); the access token is used for ${UNSTATED_LIFETIME_SECONDS} s, not Zoho's usual hour`,
     )
   })
 
-  it('parseTokenResponse says what to do after a code exchange whose answer is unusable', () => {
-    const error = refusal({ ...SUCCESS, expires_in: 1e308 })
-    expect(error.message).toBe(
-      'code exchange got an answer from Zoho it cannot use: expires_in is 1e+308, not a token lifetime (1 second to 1 day); Zoho may already have spent the code',
+  it('parseTokenResponse takes a nonsense expires_in_sec as unstated, even beside a sane expires_in', () => {
+    const tokens = parseTokenResponse(
+      { ...SUCCESS, expires_in: 3_600_000, expires_in_sec: -1 },
+      'refresh',
     )
-    expect(error.remedy).toBe(
-      'Mint a new code and exchange it again. If it repeats, the accounts server (or a proxy in front of it) is not answering like Zoho: check ZOHO_DC, ZOHO_EMULATOR_URL and the network.',
+    expect(tokens.expiresInSeconds).toBe(UNSTATED_LIFETIME_SECONDS)
+    expect(tokens.lifetimeWarning).toMatch(/^expires_in_sec is -1, not a token lifetime/)
+  })
+
+  it("parseTokenResponse never believes an access token lives longer than Zoho's hour", () => {
+    const tokens = parseTokenResponse({ ...SUCCESS, expires_in: 86_400 }, 'refresh')
+    expect(tokens.expiresInSeconds).toBe(MAX_ACCESS_TOKEN_LIFETIME_SECONDS)
+    expect(tokens.lifetimeWarning).toBe(
+      "expires_in is 86400 s, longer than Zoho's access tokens live; the access token is used for 3600 s",
     )
+    const hour = parseTokenResponse({ ...SUCCESS, expires_in: 3600 }, 'refresh')
+    expect(hour.expiresInSeconds).toBe(3600)
+    expect(hour.lifetimeWarning).toBeUndefined()
   })
 
   it('parseTokenResponse rounds a fractional lifetime down to whole seconds', () => {

@@ -1,6 +1,7 @@
 /**
  * Reading a successful answer of Zoho's token endpoint. Nothing in it is used as sent until it
- * makes sense: a lifetime a store can hold, tokens that are one printable word, and an
+ * makes sense: a lifetime no longer than Zoho's hour (a missing or nonsense one keeps the token,
+ * for a short while, rather than lose the grant), tokens that are one printable word, and an
  * `api_domain` that is an API host of the data centre asked (access tokens will be sent there).
  * An answer that fails arrives after Zoho may have spent a code, so its error says so.
  *
@@ -27,8 +28,16 @@ export interface TokenSet {
    */
   untrustedApiDomain?: string
   tokenType: string
-  /** Whole seconds, 1 s to 1 day; prefers `expires_in_sec` over a millisecond `expires_in`. */
+  /**
+   * Whole seconds, 1 s to Zoho's hour; prefers `expires_in_sec` over a millisecond `expires_in`.
+   * `UNSTATED_LIFETIME_SECONDS` when the answer stated no usable lifetime (see `lifetimeWarning`).
+   */
   expiresInSeconds: number
+  /**
+   * Set when the answer's lifetime was not used as stated (missing, nonsense, or beyond an hour):
+   * what it said and what is used instead, for a warning. The token itself is still good.
+   */
+  lifetimeWarning?: string
   /** From `scope` when Zoho sends it. */
   scopes: string[] | undefined
   idToken: string | undefined
@@ -63,8 +72,18 @@ export interface TokenResponseChecks {
   expectedDataCenter?: ExpectedDataCenter | undefined
 }
 
-/** Zoho's documented access-token lifetime, used when an answer names none. */
-const DEFAULT_EXPIRES_IN_SECONDS = 3600
+/**
+ * Zoho's access tokens live one hour (docs/zoho-behaviour.md). A longer stated lifetime is not
+ * believed: a token kept past its real expiry would be served stale until Zoho refused it.
+ */
+export const MAX_ACCESS_TOKEN_LIFETIME_SECONDS = 3600
+/**
+ * The lifetime of an access token whose answer stated none we can use. Zoho always states one,
+ * so such an answer is unexpected; but a token was minted (and a code exchange has spent the
+ * code), so refusing the answer would lose the grant. The token is kept, for a fraction of
+ * Zoho's hour: never longer than it can live, and the next refresh comes soon and states one.
+ */
+export const UNSTATED_LIFETIME_SECONDS = 600
 // No Zoho token or code lives a day (access tokens: 1 h); a larger `expires_in` can only be
 // milliseconds, and a larger lifetime in seconds is nonsense a store should never hold.
 const MAX_LIFETIME_SECONDS = 86_400
@@ -170,6 +189,35 @@ export function expiresInSeconds(body: JSONObject, operation: string, fallback: 
   return fallback
 }
 
+/**
+ * @internal The lifetime of an access token from a token answer: `expires_in_sec` first, then
+ * `expires_in`, at most Zoho's hour. Missing or nonsense is not a refusal (the token is good and
+ * the grant must not be lost) but the short `UNSTATED_LIFETIME_SECONDS`, with a warning.
+ */
+export function accessTokenLifetime(body: JSONObject): { seconds: number; warning?: string } {
+  const unstated = (said: string): { seconds: number; warning: string } => ({
+    seconds: UNSTATED_LIFETIME_SECONDS,
+    warning: `${said}; the access token is used for ${UNSTATED_LIFETIME_SECONDS} s, not Zoho's usual hour`,
+  })
+  for (const [key, millisecondsAllowed] of [
+    ['expires_in_sec', false],
+    ['expires_in', true],
+  ] as const) {
+    const value = body[key]
+    if (value === undefined || value === null) continue
+    const seconds = plausibleLifetime(value, millisecondsAllowed)
+    if (seconds === undefined) {
+      return unstated(`${key} is ${shown(value)}, not a token lifetime (1 second to 1 day)`)
+    }
+    if (seconds <= MAX_ACCESS_TOKEN_LIFETIME_SECONDS) return { seconds }
+    return {
+      seconds: MAX_ACCESS_TOKEN_LIFETIME_SECONDS,
+      warning: `${key} is ${seconds} s, longer than Zoho's access tokens live; the access token is used for ${MAX_ACCESS_TOKEN_LIFETIME_SECONDS} s`,
+    }
+  }
+  return unstated('the answer named no expires_in')
+}
+
 function token(body: JSONObject, key: string, operation: string): string | undefined {
   const value = stringField(body, key)
   if (value === undefined || PRINTABLE_TOKEN.test(value)) return value
@@ -253,6 +301,7 @@ export function parseTokenResponse(
     throw unusableAnswer(body, operation, `no access_token (the answer had: ${keys})`)
   }
   const domain = apiDomain(body, operation, c)
+  const lifetime = accessTokenLifetime(body)
   return {
     accessToken,
     // Zoho's refresh answer has no refresh_token: the one sent in stays valid.
@@ -260,7 +309,8 @@ export function parseTokenResponse(
     apiDomain: domain.value,
     ...(domain.untrusted !== undefined ? { untrustedApiDomain: domain.untrusted } : {}),
     tokenType: stringField(body, 'token_type') ?? 'Bearer',
-    expiresInSeconds: expiresInSeconds(body, operation, DEFAULT_EXPIRES_IN_SECONDS),
+    expiresInSeconds: lifetime.seconds,
+    ...(lifetime.warning !== undefined ? { lifetimeWarning: lifetime.warning } : {}),
     scopes: parseScopes(body.scope),
     idToken: stringField(body, 'id_token'),
   }

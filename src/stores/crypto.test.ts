@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { createHmac, randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { KeyRing, generateEncryptionKey, keyIdOf } from './crypto.js'
 
@@ -167,5 +167,43 @@ describe('keyIdOf', () => {
     expect(keyIdOf(a)).toMatch(/^[0-9a-f]{8}$/)
     expect(keyIdOf(Buffer.from(a))).toBe(keyIdOf(a))
     expect(keyIdOf(Buffer.from(keyB, 'base64'))).not.toBe(keyIdOf(a))
+  })
+})
+
+describe('KeyRing.deriveSecrets', () => {
+  it('KeyRing.deriveSecrets is HMAC-SHA-256 of zoho-auth:<purpose> under the key, 32 bytes', () => {
+    const [secret] = KeyRing.parse(keyA).deriveSecrets('oauth-state')
+    const expected = createHmac('sha256', Buffer.from(keyA, 'base64'))
+      .update('zoho-auth:oauth-state')
+      .digest()
+    expect(secret).toEqual(expected)
+    expect(secret).toHaveLength(32)
+  })
+
+  it('KeyRing.deriveSecrets is the same for the same key and purpose in any ring', () => {
+    const once = KeyRing.parse(keyA).deriveSecrets('session')
+    const again = KeyRing.parse(keyA).deriveSecrets('session')
+    expect(again).toEqual(once)
+  })
+
+  it('KeyRing.deriveSecrets differs per purpose and per key', () => {
+    const ring = KeyRing.parse(keyA)
+    const [state] = ring.deriveSecrets('oauth-state')
+    const [session] = ring.deriveSecrets('session')
+    const [otherKey] = KeyRing.parse(keyB).deriveSecrets('oauth-state')
+    expect(state!.equals(session!)).toBe(false)
+    expect(state!.equals(otherKey!)).toBe(false)
+  })
+
+  it('KeyRing.deriveSecrets gives one secret per key, primary first', () => {
+    const [onlyA] = KeyRing.parse(keyA).deriveSecrets('connect-link')
+    const [onlyB] = KeyRing.parse(keyB).deriveSecrets('connect-link')
+    const rotated = KeyRing.parse(`${keyB},${keyA}`).deriveSecrets('connect-link')
+    expect(rotated).toEqual([onlyB, onlyA])
+  })
+
+  it('KeyRing.deriveSecrets never returns the key itself', () => {
+    const [secret] = KeyRing.parse(keyA).deriveSecrets('')
+    expect(secret!.equals(Buffer.from(keyA, 'base64'))).toBe(false)
   })
 })

@@ -22,6 +22,21 @@ export class ConnectionExistsError extends ZohoAuthError {
   }
 }
 
+export const ERR_API_KEY_EXISTS = 'ERR_API_KEY_EXISTS'
+
+/** `createApiKey()` was given an id or a key hash that is already stored. */
+export class ApiKeyExistsError extends ZohoAuthError {
+  override name = 'ApiKeyExistsError'
+  readonly apiKeyId: string
+
+  constructor(apiKeyId: string) {
+    super(ERR_API_KEY_EXISTS, `An API key with id "${apiKeyId}" or the same key already exists`, {
+      remedy: 'Create the key again: a new key gets a new random id and value.',
+    })
+    this.apiKeyId = apiKeyId
+  }
+}
+
 /** Why an encryption key or ciphertext could not be used. */
 export type EncryptionKeyFailure =
   | 'missing'

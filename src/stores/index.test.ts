@@ -32,7 +32,9 @@ describe('stores index', () => {
 
   it('stores index exports the memory store, the key ring and the errors', () => {
     expect(Object.keys(stores).sort()).toEqual([
+      'ApiKeyExistsError',
       'ConnectionExistsError',
+      'ERR_API_KEY_EXISTS',
       'ERR_CONNECTION_EXISTS',
       'ERR_ENCRYPTION_KEY',
       'ERR_STORE',

@@ -20,9 +20,11 @@ export type { LoadedKey } from './key-file.js'
 export { defaultDataDir, defaultDatabasePath, defaultKeyFilePath } from './paths.js'
 export type { Env } from './paths.js'
 export {
+  ApiKeyExistsError,
   ConnectionExistsError,
   EncryptionKeyError,
   StoreError,
+  ERR_API_KEY_EXISTS,
   ERR_CONNECTION_EXISTS,
   ERR_ENCRYPTION_KEY,
   ERR_STORE,

@@ -51,3 +51,30 @@ export function wrongKeyError(keyRing: KeyRing, storedKeyIds: string[]): Encrypt
       : `Set ZOHO_AUTH_ENCRYPTION_KEY to ${theKey} (nothing was written with this one). To move to a new key, list it first and the old one after it (NEW,OLD), then drop the old one once everything is re-encrypted.`,
   })
 }
+
+/** A stored row with a secret under a key other than the ring's primary one. */
+export interface RowUnderOldKey {
+  kind: 'connection' | 'client'
+  id: string
+  /** The key id the row's secret is under (its first such secret). */
+  keyId: string
+}
+
+/**
+ * SQL listing every row with a secret not under `primarySql` (a placeholder for the primary key
+ * id): what a rotation has not reached, or what a process still running with an old key wrote
+ * after it. Reads key ids only, never decrypts.
+ */
+export function rowsUnderOtherKeysSql(q: string, primarySql: string): string {
+  const other = (column: string): string =>
+    `(${column} LIKE 'v1.%' AND substr(${column}, 4, 8) <> ${primarySql})`
+  const first = (columns: string[]): string =>
+    `CASE ${columns.map((c) => `WHEN ${other(c)} THEN substr(${c}, 4, 8)`).join(' ')} END`
+  const connection = ['refresh_token_enc', 'access_token_enc']
+  const client = ['client_secret_enc', 'dc_secrets_enc']
+  return `SELECT 'connection' AS kind, id, ${first(connection)} AS key_id FROM ${q}connections
+      WHERE ${connection.map(other).join(' OR ')}
+    UNION ALL SELECT 'client', client_id, ${first(client)} FROM ${q}clients
+      WHERE ${client.map(other).join(' OR ')}
+    ORDER BY kind, id`
+}

@@ -4,7 +4,7 @@
  * never mutate what is stored behind the store's back.
  */
 import { EventEmitter } from 'node:events'
-import { ConnectionExistsError } from './errors.js'
+import { ApiKeyExistsError, ConnectionExistsError } from './errors.js'
 import type {
   ApiKeyRecord,
   Connection,
@@ -202,7 +202,7 @@ export class MemoryStore implements ConnectionStore {
     const taken = [...this.#apiKeys.values()].some(
       (known) => known.id === record.id || known.hash === record.hash,
     )
-    if (taken) throw new Error(`An API key with id ${record.id} or the same hash already exists`)
+    if (taken) throw new ApiKeyExistsError(record.id)
     this.#apiKeys.set(record.id, copy(record))
   }
 

@@ -109,6 +109,30 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       `ALTER TABLE ${q}connections ADD COLUMN evicted BOOLEAN NOT NULL DEFAULT false`,
     ],
   },
+  {
+    version: 5,
+    name: 'single-use marks, api keys',
+    statements: ({ qualifier: q }) => [
+      // consumeOnce: a key (an OAuth state, a connect link) marked used until it expires, in
+      // database time like leases, so instances with skewed clocks agree on when it lapses.
+      `CREATE TABLE ${q}used_once (
+        key TEXT PRIMARY KEY,
+        expires_at BIGINT NOT NULL
+      )`,
+      `CREATE INDEX used_once_expires_at ON ${q}used_once (expires_at)`,
+      // Broker API keys: only the SHA-256 of a key is kept, so a dump of the table grants nothing.
+      // `seq` orders keys created in the same millisecond as they were created.
+      `CREATE TABLE ${q}api_keys (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        prefix TEXT NOT NULL,
+        hash TEXT NOT NULL UNIQUE,
+        created_at BIGINT NOT NULL,
+        last_used_at BIGINT,
+        seq BIGSERIAL NOT NULL
+      )`,
+    ],
+  },
 ]
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,39}$/

@@ -10,7 +10,8 @@ import pg from 'pg'
 import type { Pool as PgPool, PoolClient, PoolConfig } from 'pg'
 import type { KeyRing } from './crypto.js'
 import { ConnectionExistsError } from './errors.js'
-import { keyCheckSql, storedKeyIdsSql, wrongKeyError } from './key-check.js'
+import { keyCheckSql, rowsUnderOtherKeysSql, storedKeyIdsSql, wrongKeyError } from './key-check.js'
+import type { RowUnderOldKey } from './key-check.js'
 import { MINT_RETENTION_MS } from './migrations.js'
 import { DatabaseClock } from './postgres-clock.js'
 import { postgresFailure, postgresRowPlace, postgresTarget } from './postgres-errors.js'
@@ -30,7 +31,17 @@ import {
   secretsUnderId,
 } from './rows.js'
 import type { ClientRow, ConnectionRow, RowPlace } from './rows.js'
+import {
+  consumeOncePostgres,
+  createApiKeyPostgres,
+  deleteApiKeyPostgres,
+  findApiKeyByHashPostgres,
+  listApiKeysPostgres,
+  touchApiKeyPostgres,
+} from './postgres-marks-keys.js'
+import type { PostgresAccess } from './postgres-marks-keys.js'
 import type {
+  ApiKeyRecord,
   Connection,
   ConnectionPatch,
   ConnectionStore,
@@ -98,6 +109,7 @@ export class PostgresStore implements ConnectionStore {
   readonly #timeouts: { connectMs: number; queryMs: number }
   /** Whether this handle's key ring passed the check before a write (see key-check.ts). */
   #keyRingAdmitted = false
+  readonly #access: PostgresAccess
 
   constructor(options: PostgresStoreOptions) {
     this.#keyRing = options.keyRing
@@ -147,6 +159,11 @@ export class PostgresStore implements ConnectionStore {
       )
       return { databaseMs: Number(row?.now), before, after: clock() }
     }, clock)
+    this.#access = {
+      query: (text, values) => this.#query(text, values),
+      clockOffset: () => this.#databaseClock.offset(),
+      tables: { usedOnce: `${q}used_once`, apiKeys: `${q}api_keys` },
+    }
     this.#listener = new PostgresListener({
       connect: () => this.#pool.connect(),
       channel: this.#names.channel,
@@ -542,30 +559,43 @@ export class PostgresStore implements ConnectionStore {
     )
   }
 
+  async consumeOnce(key: string, expiresAt: number, now: number): Promise<boolean> {
+    return consumeOncePostgres(this.#access, key, expiresAt, now)
+  }
+
+  async createApiKey(record: ApiKeyRecord): Promise<void> {
+    await createApiKeyPostgres(this.#access, record)
+  }
+
+  async listApiKeys(): Promise<ApiKeyRecord[]> {
+    return listApiKeysPostgres(this.#access)
+  }
+
+  async findApiKeyByHash(hash: string): Promise<ApiKeyRecord | null> {
+    return findApiKeyByHashPostgres(this.#access, hash)
+  }
+
+  async touchApiKey(id: string, now: number): Promise<void> {
+    await touchApiKeyPostgres(this.#access, id, now)
+  }
+
+  async deleteApiKey(id: string): Promise<boolean> {
+    return deleteApiKeyPostgres(this.#access, id)
+  }
+
+  /** Rows with a secret under a key other than the ring's primary one (see key-check.ts). */
+  async rowsUnderOtherKeys(): Promise<RowUnderOldKey[]> {
+    const rows = await this.#query<{ kind: RowUnderOldKey['kind']; id: string; key_id: string }>(
+      rowsUnderOtherKeysSql(this.#names.qualifier, '$1'),
+      [this.#keyRing.primaryKeyId],
+    )
+    return rows.map((row) => ({ kind: row.kind, id: row.id, keyId: row.key_id }))
+  }
+
   /**
    * Row by row, each write conditional on the ciphertext it replaces: a token written meanwhile
    * by a refresh is left alone (it is already under some key we hold) instead of overwritten.
    */
-  // Placeholders until migration 5 (api_keys, used_once) lands in this store.
-  async consumeOnce(): Promise<boolean> {
-    throw new Error('consumeOnce: not yet in this store')
-  }
-  async createApiKey(): Promise<void> {
-    throw new Error('createApiKey: not yet in this store')
-  }
-  async listApiKeys(): Promise<never[]> {
-    throw new Error('listApiKeys: not yet in this store')
-  }
-  async findApiKeyByHash(): Promise<null> {
-    throw new Error('findApiKeyByHash: not yet in this store')
-  }
-  async touchApiKey(): Promise<void> {
-    throw new Error('touchApiKey: not yet in this store')
-  }
-  async deleteApiKey(): Promise<boolean> {
-    throw new Error('deleteApiKey: not yet in this store')
-  }
-
   async reencryptAll(): Promise<number> {
     await this.#beforeWrite()
     const keyRing = this.#keyRing

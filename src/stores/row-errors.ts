@@ -75,6 +75,22 @@ export function unreadableRow(
   return error
 }
 
+/**
+ * Whether `error` is about one stored row rather than the store: its secrets fail
+ * authentication, are not ciphertext or are under a key the ring lacks, or a column is not what
+ * zoho-auth writes. Listings show such a row as unreadable and go on with the others.
+ */
+export function isUnreadableRowError(error: unknown): error is EncryptionKeyError | StoreError {
+  if (error instanceof EncryptionKeyError) {
+    return (
+      error.reason === 'authentication_failed' ||
+      error.reason === 'malformed_ciphertext' ||
+      error.reason === 'unknown_key_id'
+    )
+  }
+  return error instanceof StoreError && error.reason === 'malformed_row'
+}
+
 class MalformedColumn extends Error {
   constructor(
     readonly column: string,

@@ -73,4 +73,25 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE connections ADD COLUMN evicted INTEGER NOT NULL DEFAULT 0 CHECK (evicted IN (0, 1))`,
     ],
   },
+  {
+    version: 5,
+    name: 'single-use marks, api keys',
+    statements: [
+      // consumeOnce: a key (an OAuth state, a connect link) marked used until it expires.
+      `CREATE TABLE used_once (
+        key TEXT PRIMARY KEY,
+        expires_at INTEGER NOT NULL
+      ) STRICT`,
+      `CREATE INDEX used_once_expires_at ON used_once (expires_at)`,
+      // Broker API keys: only the SHA-256 of a key is kept, so a copy of the file grants nothing.
+      `CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        prefix TEXT NOT NULL,
+        hash TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        last_used_at INTEGER
+      ) STRICT`,
+    ],
+  },
 ]

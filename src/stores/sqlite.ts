@@ -8,7 +8,8 @@
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3'
 import type { KeyRing } from './crypto.js'
 import { ConnectionExistsError } from './errors.js'
-import { keyCheckSql, storedKeyIdsSql, wrongKeyError } from './key-check.js'
+import { keyCheckSql, rowsUnderOtherKeysSql, storedKeyIdsSql, wrongKeyError } from './key-check.js'
+import type { RowUnderOldKey } from './key-check.js'
 import { MINT_RETENTION_MS } from './migrations.js'
 import { quotableId, shellQuoted } from './row-errors.js'
 import {
@@ -25,7 +26,17 @@ import {
 import type { ClientRow, ConnectionRow, RowPlace } from './rows.js'
 import { sqliteFailure } from './sqlite-errors.js'
 import { migrateSqlite, openDatabase } from './sqlite-file.js'
+import {
+  consumeOnceSqlite,
+  createApiKeySqlite,
+  deleteApiKeySqlite,
+  findApiKeyByHashSqlite,
+  listApiKeysSqlite,
+  touchApiKeySqlite,
+} from './sqlite-marks-keys.js'
+import type { SqliteAccess } from './sqlite-marks-keys.js'
 import type {
+  ApiKeyRecord,
   Connection,
   ConnectionPatch,
   ConnectionStore,
@@ -55,6 +66,10 @@ export class SqliteStore implements ConnectionStore {
   readonly #pollIntervalMs: number
   readonly #statements = new Map<string, GuardedStatement>()
   readonly #place: RowPlace
+  readonly #access: SqliteAccess = {
+    sql: (text) => this.#sql(text),
+    immediate: (work) => this.#run(() => this.#db.transaction(work).immediate()),
+  }
   #closed = false
   /** Whether this handle's key ring passed the check before a write (see key-check.ts). */
   #keyRingAdmitted = false
@@ -374,24 +389,37 @@ export class SqliteStore implements ConnectionStore {
     ).run(id)
   }
 
-  // Placeholders until migration 5 (api_keys, used_once) lands in this store.
-  async consumeOnce(): Promise<boolean> {
-    throw new Error('consumeOnce: not yet in this store')
+  async consumeOnce(key: string, expiresAt: number, now: number): Promise<boolean> {
+    return consumeOnceSqlite(this.#access, key, expiresAt, now)
   }
-  async createApiKey(): Promise<void> {
-    throw new Error('createApiKey: not yet in this store')
+
+  async createApiKey(record: ApiKeyRecord): Promise<void> {
+    createApiKeySqlite(this.#access, record)
   }
-  async listApiKeys(): Promise<never[]> {
-    throw new Error('listApiKeys: not yet in this store')
+
+  async listApiKeys(): Promise<ApiKeyRecord[]> {
+    return listApiKeysSqlite(this.#access)
   }
-  async findApiKeyByHash(): Promise<null> {
-    throw new Error('findApiKeyByHash: not yet in this store')
+
+  async findApiKeyByHash(hash: string): Promise<ApiKeyRecord | null> {
+    return findApiKeyByHashSqlite(this.#access, hash)
   }
-  async touchApiKey(): Promise<void> {
-    throw new Error('touchApiKey: not yet in this store')
+
+  async touchApiKey(id: string, now: number): Promise<void> {
+    touchApiKeySqlite(this.#access, id, now)
   }
-  async deleteApiKey(): Promise<boolean> {
-    throw new Error('deleteApiKey: not yet in this store')
+
+  async deleteApiKey(id: string): Promise<boolean> {
+    return deleteApiKeySqlite(this.#access, id)
+  }
+
+  /** Rows with a secret under a key other than the ring's primary one (see key-check.ts). */
+  async rowsUnderOtherKeys(): Promise<RowUnderOldKey[]> {
+    // A named parameter, so the one key id fills every place the SQL compares against it.
+    const rows = this.#sql(rowsUnderOtherKeysSql('', '@primary')).all({
+      primary: this.#keyRing.primaryKeyId,
+    }) as Array<{ kind: RowUnderOldKey['kind']; id: string; key_id: string }>
+    return rows.map((row) => ({ kind: row.kind, id: row.id, keyId: row.key_id }))
   }
 
   async reencryptAll(): Promise<number> {

@@ -1,6 +1,7 @@
 /**
  * The connection model: states, what counts as a usable token, and Zoho's per-user limits.
  */
+import { MAX_ACCESS_TOKEN_LIFETIME_SECONDS } from '../protocol/token-response.js'
 import type { Connection } from '../stores/store.js'
 import type { AccessToken } from './types.js'
 
@@ -23,10 +24,28 @@ export function storedLifetime(connection: Connection): number {
   return Math.max(0, connection.accessTokenExpiresAt - connection.updatedAt)
 }
 
-/** The access token of `connection` if it has not expired at `now`. */
+/**
+ * How far from now a stored expiry may lie and still be believed: Zoho's hour, plus a minute for
+ * clocks that disagree between processes. Every expiry we write is at most an hour after the
+ * request (src/protocol/token-response.ts caps it), so one further out was written by someone
+ * else (a row edited in the database); believing it would serve a dead token for as long.
+ */
+export const MAX_BELIEVED_EXPIRY_MS = (MAX_ACCESS_TOKEN_LIFETIME_SECONDS + 60) * 1000
+
+/** Whether the stored expiry of `connection` is one Zoho could have given (see above). */
+export function believableExpiry(connection: Connection, now: number): boolean {
+  const expiresAt = connection.accessTokenExpiresAt
+  return expiresAt !== null && expiresAt <= now + MAX_BELIEVED_EXPIRY_MS
+}
+
+/**
+ * The access token of `connection` if it has not expired at `now`, and its expiry is believable:
+ * a token said to live longer than Zoho's hour is treated as expired, so it is refreshed.
+ */
 export function validToken(connection: Connection, now: number): AccessToken | null {
   if (connection.accessToken === null || connection.accessTokenExpiresAt === null) return null
   if (connection.accessTokenExpiresAt <= now) return null
+  if (!believableExpiry(connection, now)) return null
   return toAccessToken(connection)
 }
 
@@ -51,6 +70,7 @@ export function toAccessToken(connection: Connection): AccessToken {
 /** True when the stored token is missing, expired, or inside the refresh margin. */
 export function needsRefresh(connection: Connection, now: number, marginMs: number): boolean {
   if (connection.accessToken === null || connection.accessTokenExpiresAt === null) return true
+  if (!believableExpiry(connection, now)) return true
   const margin = refreshMargin(marginMs, storedLifetime(connection))
   return connection.accessTokenExpiresAt - margin <= now
 }

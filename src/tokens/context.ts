@@ -134,6 +134,20 @@ export class ManagerContext {
   }
 
   /**
+   * A token answer whose lifetime was not used as stated (missing, nonsense, beyond Zoho's hour)
+   * keeps its token for the lifetime the answer reader chose; people hear about it as a warning,
+   * since Zoho always states one (src/protocol/token-response.ts).
+   */
+  warnAboutLifetime(connectionId: string, lifetimeWarning: string | undefined): void {
+    if (lifetimeWarning === undefined) return
+    this.events.emit({
+      type: 'warning',
+      connectionId,
+      message: `Zoho's token answer for "${connectionId}" was unexpected: ${lifetimeWarning}.`,
+    })
+  }
+
+  /**
    * Where the refresh token of `connection` may be sent: its DC's accounts server from the
    * trusted table, never just the stored column (a row written by someone else must not get
    * our refresh token and client secret sent to its host).

@@ -137,6 +137,7 @@ async function store(
   const scopes = tokens.scopes ?? []
   const user = await findUser(ctx, grant.dataCenter, tokens, scopes)
   const lifetimeMs = tokens.expiresInSeconds * 1000
+  ctx.warnAboutLifetime(input.id, tokens.lifetimeWarning)
   const fields: NewConnection = {
     id: input.id,
     clientId: grant.client.clientId,

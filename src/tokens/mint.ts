@@ -137,6 +137,7 @@ async function save(
   at: { sentAt: number; failedToken: string | undefined },
 ): Promise<MintOutcome> {
   const lifetimeMs = tokens.expiresInSeconds * 1000
+  ctx.warnAboutLifetime(read.id, tokens.lifetimeWarning)
   const expiresAt = at.sentAt + lifetimeMs
   // The answer's api_domain is not trusted: the connection's DC's is written and handed out.
   const dc = { location: read.dc, apiDomain: ctx.apiDomain(read) }

@@ -3,8 +3,9 @@ import { ConnectionExistsError } from '../../stores/errors.js'
 import { ConnectionNotFoundError } from '../../tokens/errors.js'
 import { UsageError, type Command, type CommandContext } from '../command.js'
 import { CONFIG_OPTIONS, CONFIG_USAGE, configFlags, parseFlags } from '../args.js'
-import { connectionDetails, connectionSummary, connectionTable } from '../format.js'
+import { connectionDetails, connectionSummary } from '../format.js'
 import { openRuntime, type Runtime } from '../runtime.js'
+import { listConnections, listingJson, listingText } from './connections-list.js'
 
 const USAGE = `Usage: zoho-auth connections list [--json]
        zoho-auth connections show NAME [--json]
@@ -80,12 +81,14 @@ interface Action {
 const ACTIONS: Record<string, Action> = {
   list: {
     names: 0,
-    async run({ manager }, ctx, flags) {
-      const connections = await manager.list()
+    async run({ store }, ctx, flags) {
+      // A row that cannot be read is listed as unreadable (exit 0: the listing itself worked,
+      // and `--json` carries the row's status, error and remedy for scripts).
+      const listing = await listConnections(store)
       if (flags.json) {
-        ctx.stdout.write(`${JSON.stringify(connections.map(connectionSummary), null, 2)}\n`)
+        ctx.stdout.write(`${JSON.stringify(listingJson(listing), null, 2)}\n`)
       } else {
-        ctx.stdout.write(connectionTable(connections, Date.now()))
+        ctx.stdout.write(listingText(listing, Date.now()))
       }
       return 0
     },
