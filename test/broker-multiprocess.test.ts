@@ -2,8 +2,7 @@
  * Two `zoho-auth serve` processes on one PostgreSQL database (a database of this run's own),
  * against the emulator on a socket: 100 concurrent `GET /api/v1/connections/:id/token` at
  * expiry, spread across both, cost Zoho exactly one refresh (counted by the emulator); and a
- * connection created through one is served by the other at once. The token and connection
- * routes come from the API work: until they are on the branch these tests are skipped, loudly.
+ * connection created through one is served by the other at once.
  */
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
@@ -17,7 +16,7 @@ import { TokenManager } from '../src/tokens/manager.js'
 import { requirePostgres, TEST_DATABASE_URL } from './fixtures/postgres.js'
 import { spawnBin, type BinRun } from './support/bin.js'
 import { startTestEmulator, type TestClient, type TestEmulator } from './support/emulator.js'
-import { brokerHasRoute, parseBanner } from './support/serve.js'
+import { parseBanner } from './support/serve.js'
 import { within } from './support/within.js'
 
 const KEY = Buffer.alloc(32, 12).toString('base64')
@@ -26,19 +25,6 @@ const USER = 'multi@example.com'
 const TTL_SECONDS = 4
 
 const postgres = await requirePostgres('two zoho-auth serve processes on one PostgreSQL')
-const hasTokenRoute = await brokerHasRoute('GET', '/api/v1/connections/x/token')
-const hasCreateRoute = await brokerHasRoute('POST', '/api/v1/connections')
-if (!hasTokenRoute || !hasCreateRoute) {
-  console.warn(
-    `broker-multiprocess: SKIPPING the tests that need ${[
-      hasTokenRoute ? null : 'GET /api/v1/connections/:id/token',
-      hasCreateRoute ? null : 'POST /api/v1/connections',
-    ]
-      .filter(Boolean)
-      .join(' and ')} (not on this branch yet)`,
-  )
-}
-
 interface Served {
   run: BinRun
   url: string
@@ -127,89 +113,81 @@ describe.skipIf(!postgres)('two zoho-auth serve processes on one PostgreSQL', ()
     expect(exits.every((exit) => exit.code === 0)).toBe(true)
   }, 30_000)
 
-  it.skipIf(!hasTokenRoute)(
-    'GET /api/v1/connections/:id/token ×100 at expiry across both processes → 1 refresh',
-    async () => {
-      // The connection is made behind both brokers' backs, straight into the shared store.
-      const store = await openPostgresStore({
-        connectionString: databaseURL,
-        keyRing: KeyRing.parse(KEY),
-      })
-      const id = 'burst'
-      try {
-        await store.saveClient(
-          { clientId: self.client_id, clientSecret: self.client_secret, dcSecrets: {} },
-          Date.now(),
-        )
-        const manager = new TokenManager({
-          store,
-          dataCenters: zoho.dataCenters,
-          allowInsecureHTTP: true,
-        })
-        const code = await zoho.selfClientCode({
-          client_id: self.client_id,
-          scope: 'ZohoCRM.users.READ',
-          email: USER,
-        })
-        await manager.createFromCode({ id, code, clientId: self.client_id })
-        await manager.close()
-        const expiresAt = (await store.get(id))?.accessTokenExpiresAt ?? 0
-        // Both brokers hold the soon-stale token first, as a busy broker would.
-        for (const broker of brokers) expect((await token(broker, id)).status).toBe(200)
-        // The one wait that is for the clock: the token's own expiry (a few seconds, bounded).
-        const wait = expiresAt - Date.now() + 250
-        expect(wait).toBeLessThan(TTL_SECONDS * 1000 + 1000)
-        await new Promise((resolve) => setTimeout(resolve, Math.max(0, wait)))
-      } finally {
-        await store.close()
-      }
-      const before = await refreshes()
-      const answers = await within(
-        60_000,
-        Promise.all(Array.from({ length: 100 }, (_, i) => token(brokers[i % 2] as Served, id))),
+  it('GET /api/v1/connections/:id/token ×100 at expiry across both processes → 1 refresh', async () => {
+    // The connection is made behind both brokers' backs, straight into the shared store.
+    const store = await openPostgresStore({
+      connectionString: databaseURL,
+      keyRing: KeyRing.parse(KEY),
+    })
+    const id = 'burst'
+    try {
+      await store.saveClient(
+        { clientId: self.client_id, clientSecret: self.client_secret, dcSecrets: {} },
+        Date.now(),
       )
-      expect(answers.map((a) => a.status)).toEqual(Array.from({ length: 100 }, () => 200))
-      expect(new Set(answers.map((a) => a.body.access_token)).size).toBe(1)
-      for (const answer of answers) {
-        expect(answer.body.api_domain).toBe(`${zoho.url}/us/api`)
-        expect(epochMs(answer.body.expires_at)).toBeGreaterThan(Date.now())
-      }
-      expect((await refreshes()) - before).toBe(1)
-    },
-    120_000,
-  )
-
-  it.skipIf(!hasTokenRoute || !hasCreateRoute)(
-    'POST /api/v1/connections through one process is served by GET …/token of the other at once',
-    async () => {
-      const [first, second] = brokers as [Served, Served]
+      const manager = new TokenManager({
+        store,
+        dataCenters: zoho.dataCenters,
+        allowInsecureHTTP: true,
+      })
       const code = await zoho.selfClientCode({
         client_id: self.client_id,
         scope: 'ZohoCRM.users.READ',
         email: USER,
       })
-      const created = await fetch(`${first.url}/api/v1/connections`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          id: 'made-through-one',
-          code,
-          client_id: self.client_id,
-          client_secret: self.client_secret,
-        }),
-      })
-      expect([200, 201]).toContain(created.status)
-      await created.body?.cancel()
-      const before = await refreshes()
-      const served = await token(second, 'made-through-one')
-      expect(served.status).toBe(200)
-      expect(served.body.api_domain).toBe(`${zoho.url}/us/api`)
-      expect((await token(first, 'made-through-one')).body.access_token).toBe(
-        served.body.access_token,
-      )
-      // Served from the row the first process wrote, not by minting another token.
-      expect((await refreshes()) - before).toBe(0)
-    },
-    60_000,
-  )
+      await manager.createFromCode({ id, code, clientId: self.client_id })
+      await manager.close()
+      const expiresAt = (await store.get(id))?.accessTokenExpiresAt ?? 0
+      // Both brokers hold the soon-stale token first, as a busy broker would.
+      for (const broker of brokers) expect((await token(broker, id)).status).toBe(200)
+      // The one wait that is for the clock: the token's own expiry (a few seconds, bounded).
+      const wait = expiresAt - Date.now() + 250
+      expect(wait).toBeLessThan(TTL_SECONDS * 1000 + 1000)
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, wait)))
+    } finally {
+      await store.close()
+    }
+    const before = await refreshes()
+    const answers = await within(
+      60_000,
+      Promise.all(Array.from({ length: 100 }, (_, i) => token(brokers[i % 2] as Served, id))),
+    )
+    expect(answers.map((a) => a.status)).toEqual(Array.from({ length: 100 }, () => 200))
+    expect(new Set(answers.map((a) => a.body.access_token)).size).toBe(1)
+    for (const answer of answers) {
+      expect(answer.body.api_domain).toBe(`${zoho.url}/us/api`)
+      expect(epochMs(answer.body.expires_at)).toBeGreaterThan(Date.now())
+    }
+    expect((await refreshes()) - before).toBe(1)
+  }, 120_000)
+
+  it('POST /api/v1/connections through one process is served by GET …/token of the other at once', async () => {
+    const [first, second] = brokers as [Served, Served]
+    const code = await zoho.selfClientCode({
+      client_id: self.client_id,
+      scope: 'ZohoCRM.users.READ',
+      email: USER,
+    })
+    const created = await fetch(`${first.url}/api/v1/connections`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        id: 'made-through-one',
+        code,
+        client_id: self.client_id,
+        client_secret: self.client_secret,
+      }),
+    })
+    expect([200, 201]).toContain(created.status)
+    await created.body?.cancel()
+    const before = await refreshes()
+    const served = await token(second, 'made-through-one')
+    expect(served.status).toBe(200)
+    expect(served.body.api_domain).toBe(`${zoho.url}/us/api`)
+    expect((await token(first, 'made-through-one')).body.access_token).toBe(
+      served.body.access_token,
+    )
+    // Served from the row the first process wrote, not by minting another token.
+    expect((await refreshes()) - before).toBe(0)
+  }, 60_000)
 })

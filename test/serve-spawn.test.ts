@@ -56,7 +56,22 @@ describe('zoho-auth serve (the executable)', () => {
     const exit = await within(10_000, run.exited)
     expect(exit).toEqual({ code: 0, signal: null })
     expect(run.stdout).toMatch(/zoho-auth broker stopped\.\n$/)
-    expect(run.stderr).toBe('zoho-auth: stopping: finishing requests in flight\n')
+    // stderr is the JSON request log, one line per request, plus the one line about stopping.
+    const lines = run.stderr.split('\n').filter((line) => line !== '')
+    const [stopping, ...others] = [
+      ...lines.filter((line) => !line.startsWith('{')),
+      ...lines.filter((line) => line.startsWith('{')),
+    ]
+    expect(stopping).toBe('zoho-auth: stopping: finishing requests in flight')
+    const requests = others.map((line) => JSON.parse(line) as Record<string, unknown>)
+    expect(requests.map((entry) => `${entry.method} ${entry.path} ${entry.status}`)).toEqual([
+      'GET /healthz 200',
+      'GET / 302',
+      'GET /sign-in 200',
+      'GET /api/v1/connections 401',
+      'GET /api/v1/connections 200',
+    ])
+    expect(run.stderr).not.toContain(String(parseBanner(run.stdout)?.adminToken))
   })
 
   it('serve --port on a port in use exits 1 with the message and what to do', async () => {

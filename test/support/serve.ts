@@ -90,20 +90,3 @@ export function serveInProcess(argv: string[], env: Record<string, string | unde
     },
   }
 }
-
-/**
- * Whether the broker on this branch has a route (the API, UI and proxy land from other work):
- * a missing one answers the app's own 404 "No route …". Asked of an in-process harness.
- */
-export async function brokerHasRoute(method: string, path: string): Promise<boolean> {
-  const { brokerHarness } = await import('../../src/server/test-support.js')
-  const harness = await brokerHarness()
-  try {
-    const response = await harness.request(path, { method })
-    if (response.status !== 404) return true
-    const text = await response.text()
-    return !text.includes('"No route ')
-  } finally {
-    await harness.close()
-  }
-}
