@@ -43,3 +43,21 @@ describe('maskToken', () => {
     expect(maskToken(' short ')).toBe('****')
   })
 })
+
+describe('redact fast path', () => {
+  it('redact still masks each kind of secret when it is the whole text or inside a short one', () => {
+    const token = `1000.${'ab12'.repeat(8)}.${'cd34'.repeat(8)}`
+    expect(redact(token)).not.toContain('ab12ab12')
+    expect(redact(`code=${'x'.repeat(3)}`)).toBe('code=****')
+    expect(redact('Bearer abc')).toBe('Bearer ****')
+    expect(redact('zoho-oauthtoken abc')).toBe('zoho-oauthtoken ****')
+    expect(redact('f'.repeat(42))).toBe('****')
+    expect(redact(`${'A'.repeat(43)}=`)).toBe('****')
+  })
+
+  it('redact returns text with nothing secret-shaped unchanged', () => {
+    for (const text of ['GET', '/api/v1/connections/:id/token', 'admin', '']) {
+      expect(redact(text)).toBe(text)
+    }
+  })
+})

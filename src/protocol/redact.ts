@@ -10,6 +10,7 @@ const CLIENT_SECRET = /\b[0-9a-f]{42}\b/gi
 const BASE64_KEY = /\b[A-Za-z0-9+/]{43}=/g
 // `Zoho-oauthtoken <token>` and `Bearer <token>` headers, and key=value pairs of secret names.
 const AUTH_HEADER = /\b(Zoho-oauthtoken|Bearer)\s+[^\s"',;]+/gi
+const MAYBE_SECRET = /[0-9a-z+/]{32}|=|bearer|zoho-oauthtoken/i
 const SECRET_PARAM =
   /\b(client_secret|refresh_token|access_token|code|code_verifier|device_code|token|password)=([^&\s"']+)/gi
 
@@ -30,6 +31,9 @@ export function maskToken(token: string): string {
  * @see https://www.zoho.com/accounts/protocol/oauth/web-server-applications.html
  */
 export function redact(text: string): string {
+  // Every pattern above needs a 32-character run of token characters, an `=`, or a scheme
+  // name; most text (a log line's method, route, status) has none and skips the five passes.
+  if (!MAYBE_SECRET.test(text)) return text
   return text
     .replace(ZOHO_TOKEN, (_match, prefix: string, _a, b: string) => `${prefix}.…${b.slice(-4)}`)
     .replace(AUTH_HEADER, (_match, scheme: string) => `${scheme} ****`)

@@ -12,10 +12,16 @@ export type Caller = { kind: 'admin' } | { kind: 'api_key'; keyId: string }
 
 export type BrokerEnv = { Variables: { caller: Caller } }
 
+const digest = (text: string): Buffer => createHash('sha256').update(text).digest()
+// The admin token's digest, computed once per token rather than on every request.
+let adminDigest: { token: string; digest: Buffer } | undefined
+
 /** Compares digests, so neither the length nor a prefix of the admin token leaks through time. */
 export function isAdminToken(deps: BrokerDeps, presented: string): boolean {
-  const digest = (text: string) => createHash('sha256').update(text).digest()
-  return timingSafeEqual(digest(presented), digest(deps.settings.adminToken))
+  const { adminToken } = deps.settings
+  if (adminDigest?.token !== adminToken)
+    adminDigest = { token: adminToken, digest: digest(adminToken) }
+  return timingSafeEqual(digest(presented), adminDigest.digest)
 }
 
 export function bearerOf(c: Context): string | null {

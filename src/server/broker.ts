@@ -17,6 +17,7 @@ import { createBrokerApp } from './app.js'
 import type { BrokerDeps, BrokerLogger, BrokerSettings } from './deps.js'
 import { attachOps } from './ops/events.js'
 import { instrumentFetch } from './ops/instrument-fetch.js'
+import { lineBuffer } from './ops/line-buffer.js'
 import { createJsonLogger } from './ops/logger.js'
 import { BrokerMetrics } from './ops/metrics.js'
 import { createWebhookSender, type WebhookSender } from './ops/webhooks.js'
@@ -93,11 +94,13 @@ function assemble(options: BrokerOptions, keyRing: KeyRing, store: ConnectionSto
           dcSecrets: config.dcSecrets,
         }
       : undefined
+  const logLines = lineBuffer((text) => process.stderr.write(text))
+  // At exit, whatever the turn had not written yet (a crash's last lines included).
+  const flushAtExit = (): void => logLines.flush()
+  process.on('exit', flushAtExit)
   const logger =
     options.logger ??
-    createJsonLogger((line) => process.stderr.write(`${line}\n`), {
-      secrets: [options.adminToken],
-    })
+    createJsonLogger((line) => logLines.write(line), { secrets: [options.adminToken] })
   // Checked before anything else is built, so a bad webhook setting leaves nothing to close.
   const webhooks = webhookSender(config, options.fetch ?? globalThis.fetch, logger, now)
   const manager = new TokenManager({
@@ -146,6 +149,8 @@ function assemble(options: BrokerOptions, keyRing: KeyRing, store: ConnectionSto
         await manager.close()
       } finally {
         await store.close()
+        logLines.flush()
+        process.off('exit', flushAtExit)
       }
     },
   }

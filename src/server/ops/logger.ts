@@ -23,9 +23,12 @@ const MAX_DEPTH = 6
 
 /** Redacts `text`: Zoho's tokens and secrets, the broker's own, and the literal `secrets`. */
 export function redactLogText(text: string, secrets: readonly string[] = []): string {
-  let result = redact(text).replace(BROKER_SECRET, (_match, prefix: string) => `${prefix}****`)
+  let result = redact(text)
+  if (result.includes('zab_') || result.includes('whsec_')) {
+    result = result.replace(BROKER_SECRET, (_match, prefix: string) => `${prefix}****`)
+  }
   for (const secret of secrets) {
-    if (secret.length >= 8) result = result.split(secret).join('****')
+    if (secret.length >= 8 && result.includes(secret)) result = result.split(secret).join('****')
   }
   return result
 }

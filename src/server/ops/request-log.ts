@@ -8,13 +8,10 @@ import { routePath } from 'hono/route'
 import type { Caller } from '../auth.js'
 import type { BrokerDeps } from '../deps.js'
 
-/** The request's path alone: no query, no fragment, even for a malformed URL. */
+/** The request's path alone: no scheme and host, no query, no fragment; never throws. */
 export function pathWithoutQuery(url: string): string {
-  try {
-    return new URL(url).pathname
-  } catch {
-    return (url.split(/[?#]/)[0] ?? '').replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '')
-  }
+  const path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '')
+  return path.split(/[?#]/)[0] ?? ''
 }
 
 /** Logs every request once it is answered (or has failed). */
@@ -31,7 +28,9 @@ export function requestLog(deps: Pick<BrokerDeps, 'logger'>): MiddlewareHandler 
       const entry = {
         msg: 'request',
         method: c.req.method,
-        path: pathWithoutQuery(c.req.url),
+        // Hono's path is read without parsing a URL; it may be percent-decoded, so a `?` in
+        // it (from `%3F`) still ends what is logged.
+        path: pathWithoutQuery(c.req.path),
         route: route === '*' || route === '/*' ? null : route,
         status,
         ms: Math.round((performance.now() - started) * 100) / 100,

@@ -22,6 +22,8 @@ export function rawRequestTarget(c: Context): string | undefined {
 
 /** True when a path segment is `.` or `..`, however often percent-encoded. */
 export function hasDotSegment(path: string): boolean {
+  // Every request passes here: a path with neither a dot nor an escape has no dot segment.
+  if (!path.includes('.') && !path.includes('%')) return false
   return path.split(/[/\\]/).some((segment) => {
     let decoded = segment
     for (let round = 0; round < 4 && /%[0-9a-f]{2}/i.test(decoded); round++) {
