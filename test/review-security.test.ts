@@ -209,6 +209,21 @@ describe('review: attacks that held up', () => {
     expect(after.headers.get('location')).toBe('/sign-in')
   })
 
+  it('GET /oauth/callback refuses a code from another flow under a good state (PKCE): nothing stored', async () => {
+    harness = await brokerHarness()
+    const first = new URL(await connectFlow(harness, 'connection=victim'), 'http://x')
+    const second = new URL(await connectFlow(harness, 'connection=stranger'), 'http://x')
+    // The stranger's code with the victim's unspent state: the verifier in that state does not
+    // match the challenge the stranger's code was issued for.
+    first.searchParams.set('code', second.searchParams.get('code') ?? '')
+    const response = await harness.app.request(`${first.pathname}${first.search}`)
+    expect(response.status).toBe(400)
+    // The emulator answers a PKCE mismatch as Zoho does: invalid_code.
+    expect(await response.text()).toContain('invalid_code')
+    expect(await harness.deps.store.get('victim')).toBeNull()
+    expect(await harness.deps.store.get('stranger')).toBeNull()
+  })
+
   it('a connect flow’s callback cannot be finished twice, even for another connection', async () => {
     harness = await brokerHarness()
     const path = await connectFlow(harness, 'connection=acme')
