@@ -4,6 +4,7 @@
  * can never be made into an open redirect.
  */
 import type { BrokerSettings } from '../deps.js'
+import { hasControlCharacter } from '../ui/html.js'
 import { badRequest } from './body.js'
 
 /** True when `returnTo` is an absolute http(s) URL on an allowed origin. */
@@ -11,6 +12,9 @@ export function isAllowedReturnTo(
   settings: Pick<BrokerSettings, 'publicUrl' | 'returnToOrigins'>,
   returnTo: string,
 ): boolean {
+  // The URL parser drops tabs and newlines, but /connect refuses them (connect/return-to.ts):
+  // a link holding one would be spent by its first use and then refused.
+  if (hasControlCharacter(returnTo)) return false
   let url: URL
   try {
     url = new URL(returnTo)

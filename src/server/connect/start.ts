@@ -13,12 +13,11 @@ import { redeemConnectLink, type ConnectLinkGrant } from '../connect-link.js'
 import type { BrokerDeps } from '../deps.js'
 import { sessionCaller } from '../ui/session.js'
 import { signConnectState } from './connect-state.js'
-import { hasControlCharacter } from '../ui/html.js'
+import { connectionIdProblem } from '../api/connection-id.js'
 import { BACK_TO_UI, pageResponse } from './pages.js'
 import { allowedReturnTo } from './return-to.js'
 
 const SCOPE = /^[A-Za-z0-9._-]+$/
-const MAX_CONNECTION_ID = 200
 
 type Refusal = {
   status: 400 | 401 | 403 | 410 | 503
@@ -84,10 +83,12 @@ function checkConnectionId(connection: string | undefined): Refusal | string {
       'Add `?connection=NAME` (the tenant, user or name this Zoho account is for)',
     )
   }
-  if (id.length > MAX_CONNECTION_ID || hasControlCharacter(id)) {
+  // The API's rule: an id it cannot address (`..`, `a/b`) could never be revoked or removed.
+  const problem = connectionIdProblem(id)
+  if (problem !== null) {
     return badRequest(
-      `A connection name is 1 to ${MAX_CONNECTION_ID} printable characters`,
-      'Choose a shorter connection name',
+      `"${id.slice(0, 128)}" cannot be a connection name: ${problem}`,
+      'Use letters, digits and . _ - : @ (at most 128 characters), e.g. `acme` or `tenant-42`',
     )
   }
   return id
