@@ -3,7 +3,14 @@ import { pkceChallenge } from '../src/protocol/authorize.js'
 import { mintConnectLink } from '../src/server/connect-link.js'
 import { createBrokerApp } from '../src/server/app.js'
 import { brokerHarness, USER, type BrokerHarness } from '../src/server/test-support.js'
-import { connectFlow, consent, signIn, startConnect } from './support/broker-ui-flow.js'
+import {
+  connectFlow,
+  consent,
+  csrfOf,
+  getPage,
+  signIn,
+  startConnect,
+} from './support/broker-ui-flow.js'
 
 let harness: BrokerHarness
 afterEach(() => harness?.close())
@@ -133,21 +140,24 @@ describe('GET /connect', () => {
   it('GET /connect accepts the UI session cookie from the broker’s own pages, not from another site', async () => {
     harness = await brokerHarness()
     const cookie = await signIn(harness)
-    for (const site of [undefined, 'same-origin', 'none']) {
-      const headers: Record<string, string> = {
-        cookie,
-        ...(site ? { 'sec-fetch-site': site } : {}),
-      }
+    const csrf = csrfOf((await getPage(harness, '/', cookie)).html)
+    for (const site of ['same-origin', 'none']) {
+      const headers = { cookie, 'sec-fetch-site': site }
       expect((await startConnect(harness, 'connection=acme', headers)).status, site).toBe(302)
     }
-    for (const site of ['cross-site', 'same-site']) {
-      const response = await startConnect(harness, 'connection=acme', {
-        cookie,
-        'sec-fetch-site': site,
-      })
+    // A browser that says nothing about where the navigation came from needs the page's token.
+    const withToken = `connection=acme&_csrf=${encodeURIComponent(csrf)}`
+    expect((await startConnect(harness, withToken, { cookie })).status).toBe(302)
+    for (const headers of <Array<Record<string, string>>>[
+      { cookie },
+      { cookie, 'sec-fetch-site': 'cross-site' },
+      { cookie, 'sec-fetch-site': 'same-site' },
+      { cookie, 'sec-fetch-site': 'cross-site', referer: 'https://evil.example/' },
+    ]) {
+      const response = await startConnect(harness, 'connection=acme', headers)
       expect(response.status).toBe(403)
       expect(await response.text()).toContain(
-        'This connect link was opened from another site, so the broker did not follow it.',
+        'This connect link did not come from the broker’s own pages, so the broker did not follow it.',
       )
     }
   })

@@ -8,10 +8,10 @@
 import type { Context } from 'hono'
 import { buildAuthorizationURL, generatePKCE } from '../../protocol/authorize.js'
 import type { DataCenter } from '../../protocol/data-centers.js'
-import { bearerOf, callerFromBearer } from '../auth.js'
+import { bearerOf, callerFromBearer, type Caller } from '../auth.js'
 import { redeemConnectLink, type ConnectLinkGrant } from '../connect-link.js'
 import type { BrokerDeps } from '../deps.js'
-import { sessionCaller } from '../ui/session.js'
+import { isCsrfToken, readSession } from '../ui/session.js'
 import { signConnectState } from './connect-state.js'
 import { connectionIdProblem } from '../api/connection-id.js'
 import { BACK_TO_UI, pageResponse } from './pages.js'
@@ -131,17 +131,30 @@ async function authorizedRequest(c: Context, deps: BrokerDeps): Promise<Refusal 
     return fromLink(deps, verdict.grant, query)
   }
   const bearer = bearerOf(c)
-  const caller =
-    bearer === null ? await sessionCaller(c, deps) : await callerFromBearer(deps, bearer)
+  const session = bearer === null ? readSession(c, deps) : null
+  const caller: Caller | null =
+    bearer === null
+      ? session === null
+        ? null
+        : { kind: 'admin' }
+      : await callerFromBearer(deps, bearer)
   // A SameSite=Lax cookie still rides on a link from another site: a signed-in admin lured there
-  // would land on a real consent page for a connection the stranger picked. Browsers say where a
-  // navigation came from; only the broker's own pages (or a typed URL) may start one by cookie.
+  // would land on a real consent page for a connection the stranger picked. The broker's own
+  // forms and links carry the session's CSRF token; without it, only a navigation the browser
+  // says is the broker's own or typed (`Sec-Fetch-Site: same-origin | none`) may start one.
+  // Browsers that send no Sec-Fetch-Site (older Safari, some web views) need the token.
   const site = c.req.header('sec-fetch-site')
-  if (bearer === null && caller !== null && (site === 'cross-site' || site === 'same-site')) {
+  const vouched =
+    session === null ||
+    isCsrfToken(deps, session, c.req.query('_csrf')) ||
+    site === 'same-origin' ||
+    site === 'none'
+  if (!vouched) {
     return {
       status: 403,
       title: 'Start connecting from the broker',
-      message: 'This connect link was opened from another site, so the broker did not follow it',
+      message:
+        'This connect link did not come from the broker’s own pages, so the broker did not follow it',
       remedy:
         'Open the broker’s connections page and use “Connect an account”, or have your backend create a connect link with `POST /api/v1/connect-links`',
     }

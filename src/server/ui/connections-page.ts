@@ -42,10 +42,14 @@ function actionButton(o: {
   return `<form method="post" action="${escapeHTML(o.path)}"${confirm}>${csrfField(o.csrf)}<button type="submit"${o.kind === undefined ? '' : ` class="${o.kind}"`}>${escapeHTML(o.label)}</button></form>`
 }
 
-/** The `/connect` link that connects `id` again in its DC with its scopes. */
-export function reconnectHref(row: ConnectionRow): string {
+/**
+ * The `/connect` link that connects `id` again in its DC with its scopes. It carries the
+ * session's CSRF token: a cookie alone does not start a connect flow (src/server/connect/start.ts).
+ */
+export function reconnectHref(row: ConnectionRow, csrf: string): string {
   const query = new URLSearchParams({ connection: row.connection.id, dc: row.connection.dc })
   if (row.connection.scopes.length > 0) query.set('scopes', row.connection.scopes.join(','))
+  query.set('_csrf', csrf)
   return `/connect?${query.toString()}`
 }
 
@@ -60,7 +64,7 @@ function rowHTML(row: ConnectionRow, csrf: string, now: number): string {
   const needsReauth = c.status !== 'active'
   const actions = [
     c.status === 'active' ? actionButton({ path: `${base}/try`, csrf, label: 'Try it' }) : '',
-    `<a class="button${needsReauth ? ' primary' : ''}" href="${escapeHTML(reconnectHref(row))}">Reconnect</a>`,
+    `<a class="button${needsReauth ? ' primary' : ''}" href="${escapeHTML(reconnectHref(row, csrf))}">Reconnect</a>`,
     row.isDefault ? '' : actionButton({ path: `${base}/default`, csrf, label: 'Make default' }),
     c.status === 'revoked'
       ? ''
@@ -92,7 +96,7 @@ function rowHTML(row: ConnectionRow, csrf: string, now: number): string {
 <td><div class="actions">${actions}</div></td></tr>`
 }
 
-function connectForm(deps: BrokerDeps): string {
+function connectForm(deps: BrokerDeps, csrf: string): string {
   const options = deps.dataCenters.dataCenters
     .map(
       (dc) =>
@@ -101,8 +105,8 @@ function connectForm(deps: BrokerDeps): string {
     .join('')
   return `<div class="card"><h2>Connect an account</h2>
 <p class="muted small">Opens Zoho’s consent page. Connecting a name that exists replaces its grant (that is how a connection that needs re-authorisation is repaired).</p>
-<form method="get" action="/connect" class="row">
-<div><label for="connection">Connection name</label><input id="connection" name="connection" required placeholder="tenant-42" maxlength="200"></div>
+<form method="get" action="/connect" class="row">${csrfField(csrf)}
+<div><label for="connection">Connection name</label><input id="connection" name="connection" required placeholder="tenant-42" maxlength="128"></div>
 <div><label for="dc">Data centre</label><select id="dc" name="dc">${options}</select></div>
 <div style="flex:2"><label for="scopes">Scopes</label><input id="scopes" name="scopes" value="${escapeHTML(deps.settings.defaultScopes.join(','))}"></div>
 <div style="flex:0"><button class="primary" type="submit">Connect</button></div></form></div>`
@@ -127,6 +131,6 @@ export function connectionsPage(o: {
     sandboxEmulatorUrl: o.deps.settings.sandboxEmulatorUrl,
     nav: { current: 'connections', csrf: o.csrf },
     body: `${notice === undefined ? '' : `<div class="card notice" role="status">${escapeHTML(notice)}</div>`}
-<div class="card"><h1>Connections</h1>${table}</div>${connectForm(o.deps)}`,
+<div class="card"><h1>Connections</h1>${table}</div>${connectForm(o.deps, o.csrf)}`,
   })
 }
