@@ -49,9 +49,10 @@ export function requireBearer(deps: BrokerDeps): MiddlewareHandler<BrokerEnv> {
         401,
         ERR_UNAUTHORIZED,
         token === null
-          ? 'This API needs a bearer token'
-          : 'The bearer token is not the admin token or a current API key',
-        'Send "Authorization: Bearer <token>" with the admin token (ZOHO_AUTH_ADMIN_TOKEN, printed when the broker first started) or an API key created in the web UI.',
+          ? 'This API needs an Authorization header with the admin token or an API key'
+          : 'The token in the Authorization header is not the admin token or a current API key',
+        // redact() masks whatever follows "Bearer" and a space, so the example keeps "Bearer" quoted.
+        'Send the header "Authorization: Bearer" followed by a space and the admin token (ZOHO_AUTH_ADMIN_TOKEN, printed when the broker first started) or an API key created in the web UI.',
       )
     }
     c.set('caller', caller)

@@ -51,7 +51,7 @@ export async function readJsonObject(
   } catch {
     throw badRequest(
       'The request body is not valid JSON',
-      'Send one JSON object with "Content-Type: application/json", e.g. {"id": "acme", "code": "1000.…"}.',
+      'Send one JSON object with "Content-Type: application/json"; every route’s body is described at /api/v1/openapi.json.',
     )
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
