@@ -3,6 +3,7 @@
  * SIGTERM (exit 0, after the manager and the store closed), and a port in use (exit 1). Needs
  * dist/ (npm test builds first). Every wait is for output, bounded.
  */
+import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -22,11 +23,42 @@ function env(extra: Record<string, string> = {}): Record<string, string> {
 }
 
 describe('zoho-auth serve (the executable)', () => {
-  it('npm start runs the build and then zoho-auth serve, so `npm start -- --port N` reaches serve', () => {
+  it('npm start builds first (prestart), then runs zoho-auth serve in place of its shell', () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
       scripts: Record<string, string>
     }
-    expect(pkg.scripts.start).toBe('npm run build && node bin/zoho-auth.js serve')
+    expect(pkg.scripts.prestart).toBe('npm run build')
+    expect(pkg.scripts.start).toBe('exec node bin/zoho-auth.js serve')
+  })
+
+  it('npm start -- --port N serves on N, and a SIGTERM to npm stops the broker too (no orphan)', async () => {
+    const port = await freePort()
+    // --ignore-scripts skips prestart's build (npm test has built dist/) but runs start itself.
+    const npm = spawn('npm', ['start', '--ignore-scripts', '--', '--port', String(port)], {
+      cwd: new URL('..', import.meta.url),
+      env: env(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    const started = new Promise<void>((resolve, reject) => {
+      npm.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString()
+        if (stdout.includes('stops.\n')) resolve()
+      })
+      npm.on('exit', () => reject(new Error(`npm start exited early:\n${stdout}`)))
+    })
+    const exited = new Promise<number | null>((resolve) => npm.on('exit', (code) => resolve(code)))
+    try {
+      await within(30_000, started)
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`)
+      expect(health.status).toBe(200)
+    } finally {
+      npm.kill('SIGTERM')
+    }
+    await within(15_000, exited)
+    // The broker itself stopped: its port no longer answers.
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow()
+    expect(stdout).toContain('zoho-auth broker stopped.')
   })
 
   it('serve in sandbox mode on PORT answers healthz, the UI URL and the admin token, and SIGTERM exits 0', async () => {

@@ -24,6 +24,8 @@ export const ERR_METHOD_NOT_ALLOWED = 'ERR_METHOD_NOT_ALLOWED'
 const METHODS = new Set<string>(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
 // Zoho's 401 bodies are a few hundred bytes; a longer one is not a token refusal we can read.
 const PEEK_BYTES = 64 * 1024
+/** Answers up to this size (as Zoho states it) are passed on whole rather than streamed. */
+const SMALL_ANSWER_BYTES = 64 * 1024
 /** How long Zoho has to send the answer's headers; its body then streams as long as it takes. */
 export const PROXY_HEADERS_TIMEOUT_MS = 60_000
 
@@ -102,6 +104,19 @@ function parsed(text: string): unknown {
   }
 }
 
+/**
+ * The body to hand back. A small answer whose size Zoho stated (most API answers: a few KB of
+ * JSON) is read whole and sent as one buffer, which the server writes in one go; piping a
+ * stream costs a few event-loop turns per call and was most of the proxy's added latency
+ * (docs/benchmarks.md). Anything larger, of unstated size, or compressed streams through.
+ */
+async function passOn(upstream: Response): Promise<BodyInit | null> {
+  const declared = Number(upstream.headers.get('content-length') ?? Number.NaN)
+  const small = declared >= 0 && declared <= SMALL_ANSWER_BYTES
+  if (!small || upstream.headers.has('content-encoding')) return upstream.body
+  return upstream.arrayBuffer()
+}
+
 /** Answers a proxy request (or throws an error the app renders as JSON). */
 export async function forward(deps: ProxyDeps, c: Context): Promise<Response> {
   const method = c.req.method.toUpperCase()
@@ -143,7 +158,7 @@ export async function forward(deps: ProxyDeps, c: Context): Promise<Response> {
         upstream = new Response(peeked.body, { status: 401, headers: upstream.headers })
       }
     }
-    return new Response(method === 'HEAD' ? null : upstream.body, {
+    return new Response(method === 'HEAD' ? null : await passOn(upstream), {
       status: upstream.status,
       statusText: upstream.statusText,
       headers: returnedResponseHeaders(upstream.headers),

@@ -65,7 +65,10 @@ function rowHTML(row: ConnectionRow, csrf: string, now: number): string {
   const actions = [
     c.status === 'active' ? actionButton({ path: `${base}/try`, csrf, label: 'Try it' }) : '',
     `<a class="button${needsReauth ? ' primary' : ''}" href="${escapeHTML(reconnectHref(row, csrf))}">Reconnect</a>`,
-    row.isDefault ? '' : actionButton({ path: `${base}/default`, csrf, label: 'Make default' }),
+    // A revoked grant serves no token; making it the default would only move the error.
+    row.isDefault || c.status === 'revoked'
+      ? ''
+      : actionButton({ path: `${base}/default`, csrf, label: 'Make default' }),
     c.status === 'revoked'
       ? ''
       : actionButton({
@@ -124,7 +127,7 @@ export function connectionsPage(o: {
   const table =
     o.rows.length === 0
       ? '<p class="muted">No connections yet. Connect a Zoho account below, or create one with <code>POST /api/v1/connections</code>.</p>'
-      : `<div class="scroll"><table><thead><tr><th>Connection</th><th>Zoho user</th><th>DC</th><th>Scopes</th><th>Status</th><th>Token expires</th><th>Last refresh</th><th>Last error</th><th>Quota left</th><th></th></tr></thead>
+      : `<div class="scroll"><table><thead><tr><th>Connection</th><th>Zoho user</th><th>DC</th><th>Scopes</th><th>Status</th><th>Token expires in</th><th>Last refresh</th><th>Last error</th><th>Zoho quota left</th><th></th></tr></thead>
 <tbody>${o.rows.map((row) => rowHTML(row, o.csrf, o.now)).join('')}</tbody></table></div>`
   return layout({
     title: 'Connections',

@@ -80,6 +80,8 @@ export function page(deps: BrokerDeps, handler: UiHandler) {
   return async (c: Context): Promise<Response> => {
     const session = readSession(c, deps)
     if (session === null) return c.redirect('/sign-in', 302)
+    // So the request log says who asked.
+    c.set('caller', { kind: 'admin' })
     try {
       return await handler({ c, session, csrf: csrfToken(deps, session), form: {} })
     } catch (error) {
@@ -122,6 +124,7 @@ export function action(deps: BrokerDeps, handler: UiHandler) {
         links: [{ href: '/sign-in', text: 'Sign in' }],
       })
     }
+    c.set('caller', { kind: 'admin' })
     let form: Record<string, string>
     try {
       form = await readForm(c)

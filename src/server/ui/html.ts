@@ -41,7 +41,7 @@ code{padding:.1rem .3rem}pre{padding:.75rem;overflow:auto;max-height:24rem;borde
 .badge.active{background:#dafbe1;color:#1a7f37}.badge.needs_reauth{background:#fff8c5;color:#9a6700}
 .badge.revoked{background:#ffebe9;color:#cf222e}.badge.default{background:#ddf4ff;color:#0969da}
 .muted{color:#57606a}.small{font-size:.8rem}.error{color:#cf222e}
-.actions{display:flex;flex-wrap:wrap;gap:.35rem;min-width:15rem}.actions form{margin:0}
+.actions{display:flex;flex-wrap:wrap;gap:.35rem;min-width:10rem}.actions form{margin:0}
 button,.button{font:inherit;font-size:.85rem;padding:.3rem .75rem;border-radius:6px;border:1px solid #d0d7de;background:#f6f8fa;color:#1f2328;cursor:pointer;display:inline-block}
 button:hover,.button:hover{background:#eaeef2;text-decoration:none}
 button.primary,.button.primary{background:#1f883d;border-color:#1a7f37;color:#fff}
