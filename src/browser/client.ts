@@ -20,6 +20,7 @@ import {
 } from './storage.js'
 import { handOver, popupAnswer } from './popup.js'
 import { Tabs } from './tabs.js'
+import { zohoFetch } from './zoho-fetch.js'
 
 /** Options of {@link createZohoBrowserAuth}. */
 export interface ZohoBrowserAuthOptions {
@@ -335,15 +336,10 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
           'Pass a path on the API domain.',
         )
       }
-      const send = (token: string): Promise<Response> => {
-        const headers = new Headers(init.headers)
-        headers.set('Authorization', `Zoho-oauthtoken ${token}`)
-        return fetch(url, { ...init, headers })
-      }
-      const token = await tokenOf(account)
-      const first = await send(token)
-      if (first.status !== 401) return first
-      return send((await refresh(account.zuid, token)).accessToken)
+      return zohoFetch(init, async (rejected) => [
+        rejected ? (await refresh(account.zuid, rejected)).accessToken : await tokenOf(account),
+        url,
+      ])
     },
 
     async signOut(zuid = store.activeId(), signOutOptions = {}) {
