@@ -16,6 +16,7 @@ import type { BrokerDeps } from '../deps.js'
 import { noFraming } from '../ui/guard.js'
 import { listBrowserAccounts, ownedConnection } from './accounts.js'
 import { startBrowserConnect } from './connect.js'
+import { demoRoutes } from './demo.js'
 import { browserCors, requireBrowserHeader } from './cors.js'
 import { readBrowserSession } from './session.js'
 
@@ -54,4 +55,5 @@ export function browserRoutes(app: Hono, deps: BrokerDeps): void {
     const connection = await ownedConnection(deps, readBrowserSession(c, deps), c.req.param('id'))
     return c.json(await deleteConnection(deps, connection.id, { force: false }))
   })
+  demoRoutes(app, deps)
 }
