@@ -11,7 +11,7 @@ import { BrowserAuthError, zohoRedirectError, type AccountRef } from './errors.j
 import { parseZohoFragment, type ZohoErrorFragment, type ZohoTokenFragment } from './fragment.js'
 import { identify } from './identify.js'
 import {
-  AccountStore,
+  accountStore,
   newState,
   savePending,
   takePending,
@@ -19,7 +19,7 @@ import {
   type StoredAccount,
 } from './storage.js'
 import { handOver, popupAnswer } from './popup.js'
-import { Tabs } from './tabs.js'
+import { tabsOf } from './tabs.js'
 import { zohoFetch } from './zoho-fetch.js'
 
 /** Options of {@link createZohoBrowserAuth}. */
@@ -99,11 +99,8 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
   const now = options.now ?? Date.now
   const margin = (options.marginSeconds ?? 300) * 1000
   const waitMs = options.waitMs ?? 120_000
-  const store = new AccountStore(
-    options.storage === 'local' ? localStorage : sessionStorage,
-    clientId,
-  )
-  const tabs = new Tabs(clientId)
+  const store = accountStore(options.storage === 'local' ? localStorage : sessionStorage, clientId)
+  const tabs = tabsOf(clientId)
   const hostsOf = (dc: string): DcHosts => {
     const hosts = dcHosts(dc, emulatorURL)
     if (!hosts)
