@@ -3,7 +3,7 @@ const STYLE = `
 *{box-sizing:border-box}body{margin:0;font:15px/1.5 system-ui,-apple-system,Segoe UI,sans-serif;background:#f4f6fa;color:#1d2433}
 header{display:flex;align-items:center;gap:1rem;padding:.8rem 1.5rem;background:#1f3a68;color:#fff}
 header .logo{font-weight:700;font-size:1.1rem}header .tag{opacity:.75;font-size:.85rem}
-main{max-width:960px;margin:1.5rem auto;padding:0 1rem;display:grid;grid-template-columns:1fr 320px;gap:1.2rem}
+main{max-width:960px;margin:1.5rem auto;padding:0 1rem;display:grid;grid-template-columns:minmax(0,1fr) 320px;gap:1.2rem}
 .card{background:#fff;border:1px solid #dde3ee;border-radius:10px;padding:1.1rem 1.3rem;box-shadow:0 1px 2px rgba(20,30,60,.05)}
 h2{font-size:1rem;margin:0 0 .7rem}.muted{color:#5b6478;font-size:.88rem}
 nav.modes{grid-column:1/-1;display:flex;gap:.5rem}
@@ -14,7 +14,7 @@ button.ghost{background:#fff;color:#1f3a68}button:disabled{opacity:.5;cursor:def
 .who{display:flex;align-items:center;gap:.6rem;font-size:1.05rem;margin:.2rem 0 .8rem}
 .dc{font-size:.75rem;font-weight:700;padding:.1rem .45rem;border-radius:5px;background:#e3ecff;color:#1f3a68}
 .actions{display:flex;flex-wrap:wrap;gap:.5rem;margin:.8rem 0}
-pre{background:#0f1a2e;color:#d5e2ff;padding:.8rem;border-radius:8px;overflow:auto;font-size:.82rem;min-height:3rem;margin:0}
+pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#0f1a2e;color:#d5e2ff;padding:.8rem;border-radius:8px;overflow:auto;font-size:.82rem;min-height:3rem;margin:0}
 ul{list-style:none;padding:0;margin:0}li{display:flex;align-items:center;justify-content:space-between;gap:.5rem;padding:.55rem 0;border-bottom:1px solid #eef1f6}
 li:last-child{border-bottom:0}li.active .email{font-weight:700}li .note{display:block;font-size:.78rem;color:#5b6478}
 .error{display:none;background:#fff1f0;border:1px solid #f3b8b3;color:#8a1f17;border-radius:8px;padding:.7rem .9rem;margin-top:.8rem}
@@ -47,7 +47,7 @@ export function demoPage(config: Record<string, unknown>): string {
 <div class="error" id="error"></div>
 </section>
 <aside class="card"><h2>Accounts in this browser</h2><ul id="accounts"></ul>
-<p class="muted" id="accounts-help">Sign in again to add another account (demo users: ada@example.com in the US, emil@example.eu in the EU).</p></aside>
+<p class="muted" id="accounts-help">Each sign-in adds an account here (demo users: ada@example.com in the US, emil@example.eu in the EU).</p></aside>
 </main>
 <script type="application/json" id="demo-config">${JSON.stringify(config).replace(/</g, '\\u003c')}</script>
 <script type="module" src="/demo/browser/app.js"></script>
