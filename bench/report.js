@@ -115,6 +115,12 @@ function browserSection(rows) {
     '| module | minified | minified + gzipped | budget |',
     '|---|---|---|---|',
     `| zoho-auth/browser | ${fmt(size.minified)} B | **${fmt(size.gzipped)} B** | ${fmt(size.budget)} B |`,
+    ...(size.modes
+      ? [
+          `| only \`createZohoBrowserAuth\` (direct) imported | ${fmt(size.modes.direct.minified)} B | ${fmt(size.modes.direct.gzipped)} B | |`,
+          `| only \`createBrokerClient\` (broker-backed) imported | ${fmt(size.modes.broker.minified)} B | ${fmt(size.modes.broker.gzipped)} B | |`,
+        ]
+      : []),
     '',
   ]
 }

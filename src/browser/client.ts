@@ -11,7 +11,7 @@ import { BrowserAuthError, zohoRedirectError, type AccountRef } from './errors.j
 import { parseZohoFragment, type ZohoErrorFragment, type ZohoTokenFragment } from './fragment.js'
 import { identify } from './identify.js'
 import {
-  AccountStore,
+  accountStore,
   newState,
   savePending,
   takePending,
@@ -19,7 +19,8 @@ import {
   type StoredAccount,
 } from './storage.js'
 import { handOver, popupAnswer } from './popup.js'
-import { Tabs } from './tabs.js'
+import { tabsOf } from './tabs.js'
+import { zohoFetch } from './zoho-fetch.js'
 
 /** Options of {@link createZohoBrowserAuth}. */
 export interface ZohoBrowserAuthOptions {
@@ -98,11 +99,8 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
   const now = options.now ?? Date.now
   const margin = (options.marginSeconds ?? 300) * 1000
   const waitMs = options.waitMs ?? 120_000
-  const store = new AccountStore(
-    options.storage === 'local' ? localStorage : sessionStorage,
-    clientId,
-  )
-  const tabs = new Tabs(clientId)
+  const store = accountStore(options.storage === 'local' ? localStorage : sessionStorage, clientId)
+  const tabs = tabsOf(clientId)
   const hostsOf = (dc: string): DcHosts => {
     const hosts = dcHosts(dc, emulatorURL)
     if (!hosts)
@@ -335,15 +333,10 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
           'Pass a path on the API domain.',
         )
       }
-      const send = (token: string): Promise<Response> => {
-        const headers = new Headers(init.headers)
-        headers.set('Authorization', `Zoho-oauthtoken ${token}`)
-        return fetch(url, { ...init, headers })
-      }
-      const token = await tokenOf(account)
-      const first = await send(token)
-      if (first.status !== 401) return first
-      return send((await refresh(account.zuid, token)).accessToken)
+      return zohoFetch(init, async (rejected) => [
+        rejected ? (await refresh(account.zuid, rejected)).accessToken : await tokenOf(account),
+        url,
+      ])
     },
 
     async signOut(zuid = store.activeId(), signOutOptions = {}) {

@@ -29,6 +29,8 @@ export type BrowserAuthReason =
   | 'identify_failed'
   /** A URL outside the account's API domain: the token is never sent there. */
   | 'foreign_url'
+  /** The broker refused (broker-backed mode): its message and remedy say why. */
+  | 'broker_error'
   /** Any other error Zoho put on the redirect (`error.zohoError` has it). */
   | 'zoho_error'
 
@@ -57,52 +59,32 @@ export class BrowserAuthError extends Error {
   }
 }
 
+// Zoho's redirect errors other than client_not_granted: [reason, message, remedy (else sign in)].
+const REDIRECT_ERRORS: Record<string, [BrowserAuthReason, string, string?]> = {
+  prompt_required: ['prompt_required', "The scopes need the user's consent again"],
+  no_org: [
+    'no_org',
+    'The Zoho account has no org of the product a scope names',
+    'Sign in with an account of that product, or ask fewer scopes.',
+  ],
+  access_denied: ['access_denied', 'Zoho denied access', 'Sign in and accept.'],
+}
+
 /** What to offer when Zoho's `error` comes back on a redirect. */
 export function zohoRedirectError(error: string, account?: AccountRef): BrowserAuthError {
-  const who = account ? ` as ${account.email}` : ''
-  const signIn = `Sign in again${who}.`
-  switch (error) {
-    case 'client_not_granted':
-      return account
-        ? new BrowserAuthError(
+  const signIn = `Sign in again${account ? ` as ${account.email}` : ''}.`
+  const [reason, message, remedy = signIn]: [BrowserAuthReason, string, string?] =
+    error === 'client_not_granted'
+      ? account
+        ? [
             'session_ended',
             `Zoho's session for ${account.email} has ended in this browser`,
             `${signIn} Zoho keeps one signed-in user per browser.`,
-            account,
-            error,
-          )
-        : new BrowserAuthError(
-            'not_granted_for_session',
-            'Zoho did not grant access for the session',
-            signIn,
-            account,
-            error,
-          )
-    case 'prompt_required':
-      return new BrowserAuthError(
-        'prompt_required',
-        "The scopes need the user's consent again",
-        signIn,
-        account,
-        error,
-      )
-    case 'no_org':
-      return new BrowserAuthError(
-        'no_org',
-        'The Zoho account has no org of the product a scope names',
-        'Sign in with an account of that product, or ask fewer scopes.',
-        account,
-        error,
-      )
-    case 'access_denied':
-      return new BrowserAuthError(
-        'access_denied',
-        'Zoho denied access',
-        'Sign in and accept.',
-        account,
-        error,
-      )
-    default:
-      return new BrowserAuthError('zoho_error', `Zoho answered ${error}`, signIn, account, error)
-  }
+          ]
+        : ['not_granted_for_session', 'Zoho did not grant access for the session']
+      : ((Object.hasOwn(REDIRECT_ERRORS, error) ? REDIRECT_ERRORS[error] : undefined) ?? [
+          'zoho_error',
+          `Zoho answered ${error}`,
+        ])
+  return new BrowserAuthError(reason, message, remedy, account, error)
 }

@@ -39,73 +39,54 @@ export interface Pending {
 const PENDING_LIFE_MS = 10 * 60_000
 
 /** The accounts of one client, in one Storage. */
-export class AccountStore {
-  private readonly key: string
-  constructor(
-    private readonly storage: Storage,
-    clientId: string,
-  ) {
-    this.key = `zoho-auth:${clientId}:accounts`
-  }
-
-  private read(): Saved {
+export function accountStore(storage: Storage, clientId: string) {
+  const key = `zoho-auth:${clientId}:accounts`
+  const read = (): Saved => {
     try {
-      const saved = JSON.parse(this.storage.getItem(this.key) ?? 'null') as Saved | null
+      const saved = JSON.parse(storage.getItem(key) ?? 'null') as Saved | null
       if (saved && typeof saved.accounts === 'object') return saved
     } catch {
       // Unreadable (edited by hand, another version): start over rather than fail every call.
     }
     return { active: undefined, accounts: {} }
   }
-
-  private write(saved: Saved): void {
-    this.storage.setItem(this.key, JSON.stringify(saved))
+  const edit = (change: (saved: Saved) => void): void => {
+    const saved = read()
+    change(saved)
+    storage.setItem(key, JSON.stringify(saved))
   }
-
-  all(): StoredAccount[] {
-    return Object.values(this.read().accounts)
-  }
-
-  get(zuid: string): StoredAccount | undefined {
-    return this.read().accounts[zuid]
-  }
-
-  activeId(): string | undefined {
-    return this.read().active
-  }
-
-  /** Saves an account; `activate` makes it the active one. */
-  put(account: StoredAccount, activate = false): void {
-    const saved = this.read()
-    saved.accounts[account.zuid] = account
-    if (activate || !saved.active) saved.active = account.zuid
-    this.write(saved)
-  }
-
-  /** Marks every other account's Zoho session as ended: Zoho has one signed-in user per browser. */
-  endOtherSessions(zuid: string): void {
-    const saved = this.read()
-    for (const account of Object.values(saved.accounts)) {
-      if (account.zuid !== zuid) account.sessionEnded = true
-    }
-    this.write(saved)
-  }
-
-  activate(zuid: string): boolean {
-    const saved = this.read()
-    if (!saved.accounts[zuid]) return false
-    saved.active = zuid
-    this.write(saved)
-    return true
-  }
-
-  remove(zuid: string): void {
-    const saved = this.read()
-    delete saved.accounts[zuid]
-    if (saved.active === zuid) saved.active = Object.keys(saved.accounts)[0]
-    this.write(saved)
+  return {
+    all: (): StoredAccount[] => Object.values(read().accounts),
+    get: (zuid: string): StoredAccount | undefined => read().accounts[zuid],
+    activeId: (): string | undefined => read().active,
+    /** Saves an account; `activate` makes it the active one. */
+    put: (account: StoredAccount, activate = false): void =>
+      edit((saved) => {
+        saved.accounts[account.zuid] = account
+        if (activate || !saved.active) saved.active = account.zuid
+      }),
+    /** Marks every other account's Zoho session as ended: Zoho has one signed-in user per browser. */
+    endOtherSessions: (zuid: string): void =>
+      edit((saved) => {
+        for (const account of Object.values(saved.accounts)) {
+          if (account.zuid !== zuid) account.sessionEnded = true
+        }
+      }),
+    activate(zuid: string): boolean {
+      if (!read().accounts[zuid]) return false
+      edit((saved) => (saved.active = zuid))
+      return true
+    },
+    remove: (zuid: string): void =>
+      edit((saved) => {
+        delete saved.accounts[zuid]
+        if (saved.active === zuid) saved.active = Object.keys(saved.accounts)[0]
+      }),
   }
 }
+
+/** What {@link accountStore} returns. */
+export type AccountStore = ReturnType<typeof accountStore>
 
 function pendingKey(clientId: string, state: string): string {
   return `zoho-auth:${clientId}:pending:${state}`

@@ -14,98 +14,99 @@ export type TabMessage =
   /** A popup's redirect, handed to the tab that opened it. */
   | { t: 'frag'; state: string; raw: string }
 
-export class Tabs {
-  private readonly channel: BroadcastChannel
-  private readonly prefix: string
-  private readonly listeners = new Set<(message: TabMessage) => void>()
-
-  constructor(clientId: string) {
-    this.prefix = `zoho-auth:${clientId}:`
-    this.channel = new BroadcastChannel(`${this.prefix}tabs`)
-    this.channel.onmessage = (event: MessageEvent<TabMessage>) => this.deliver(event.data)
+/** The tabs of one client's app, and what they share (locks, markers, the token budget). */
+export function tabsOf(clientId: string) {
+  const prefix = `zoho-auth:${clientId}:`
+  const channel = new BroadcastChannel(`${prefix}tabs`)
+  const listeners = new Set<(message: TabMessage) => void>()
+  const deliver = (message: TabMessage): void => {
+    for (const listener of [...listeners]) listener(message)
   }
+  channel.onmessage = (event: MessageEvent<TabMessage>) => deliver(event.data)
+  const refreshingKey = (zuid: string): string => `${prefix}refreshing:${zuid}`
 
-  private deliver(message: TabMessage): void {
-    for (const listener of [...this.listeners]) listener(message)
-  }
+  const tabs = {
+    /** Tells the other tabs; `self` also runs this tab's listeners (BroadcastChannel skips them). */
+    post(message: TabMessage, self = false): void {
+      channel.postMessage(message)
+      if (self) deliver(message)
+    },
 
-  /** Tells the other tabs; `self` also runs this tab's listeners (BroadcastChannel skips them). */
-  post(message: TabMessage, self = false): void {
-    this.channel.postMessage(message)
-    if (self) this.deliver(message)
-  }
+    listen(listener: (message: TabMessage) => void): () => void {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
 
-  listen(listener: (message: TabMessage) => void): () => void {
-    this.listeners.add(listener)
-    return () => this.listeners.delete(listener)
-  }
-
-  /** The first message `pick` accepts, or undefined after `ms`. */
-  waitFor<T>(pick: (message: TabMessage) => T | undefined, ms: number): Promise<T | undefined> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => done(undefined), ms)
-      const stop = this.listen((message) => {
-        const value = pick(message)
-        if (value !== undefined) done(value)
+    /** The first message `pick` accepts, or undefined after `ms`. */
+    waitFor<T>(pick: (message: TabMessage) => T | undefined, ms: number): Promise<T | undefined> {
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => done(undefined), ms)
+        const stop = tabs.listen((message) => {
+          const value = pick(message)
+          if (value !== undefined) done(value)
+        })
+        const done = (value: T | undefined): void => {
+          clearTimeout(timer)
+          stop()
+          resolve(value)
+        }
       })
-      const done = (value: T | undefined): void => {
-        clearTimeout(timer)
-        stop()
-        resolve(value)
-      }
-    })
-  }
+    },
 
-  /** Another tab's answer for an account it is refreshing: its new token, or its failure. */
-  async answerFor(zuid: string, ms: number): Promise<StoredAccount> {
-    const m = await this.waitFor<TabMessage>(
-      (m) =>
-        (m.t === 'token' && m.account.zuid === zuid) || (m.t === 'fail' && m.zuid === zuid)
-          ? m
-          : undefined,
-      ms,
-    )
-    if (!m)
-      throw new BrowserAuthError('timeout', 'Another tab’s refresh did not finish', 'Try again.')
-    if (m.t === 'fail') throw new BrowserAuthError(m.reason, m.message, m.remedy)
-    return (m as { account: StoredAccount }).account
-  }
-
-  /** Runs `work` holding the account's lock across tabs (the lock ends with the page, too). */
-  locked<T>(zuid: string, work: () => Promise<T>): Promise<T> {
-    const locks = typeof navigator === 'object' ? navigator.locks : undefined
-    // No Web Locks (an old browser): the localStorage marker alone keeps most doubles out.
-    return locks ? (locks.request(`${this.prefix}refresh:${zuid}`, work) as Promise<T>) : work()
-  }
-
-  /** Since when a tab has been away refreshing this account, if it has. */
-  refreshingSince(zuid: string): number | undefined {
-    const value = Number(localStorage.getItem(`${this.prefix}refreshing:${zuid}`))
-    return value > 0 ? value : undefined
-  }
-
-  markRefreshing(zuid: string, at: number | undefined): void {
-    const key = `${this.prefix}refreshing:${zuid}`
-    if (at === undefined) localStorage.removeItem(key)
-    else localStorage.setItem(key, String(at))
-  }
-
-  /**
-   * Counts a token request against the budget of `limit` per `windowMs` (sliding), across tabs.
-   * False, counting nothing, when the budget is spent.
-   */
-  spend(zuid: string, now: number, limit: number, windowMs: number): boolean {
-    const key = `${this.prefix}mints:${zuid}`
-    let times: number[] = []
-    try {
-      times = (JSON.parse(localStorage.getItem(key) ?? '[]') as number[]).filter(
-        (t) => now - t < windowMs,
+    /** Another tab's answer for an account it is refreshing: its new token, or its failure. */
+    async answerFor(zuid: string, ms: number): Promise<StoredAccount> {
+      const m = await tabs.waitFor<TabMessage>(
+        (m) =>
+          (m.t === 'token' && m.account.zuid === zuid) || (m.t === 'fail' && m.zuid === zuid)
+            ? m
+            : undefined,
+        ms,
       )
-    } catch {
-      // A damaged list counts as empty; Zoho's own limit still stands behind it.
-    }
-    if (times.length >= limit) return false
-    localStorage.setItem(key, JSON.stringify([...times, now]))
-    return true
+      if (!m)
+        throw new BrowserAuthError('timeout', 'Another tab’s refresh did not finish', 'Try again.')
+      if (m.t === 'fail') throw new BrowserAuthError(m.reason, m.message, m.remedy)
+      return (m as { account: StoredAccount }).account
+    },
+
+    /** Runs `work` holding the account's lock across tabs (the lock ends with the page, too). */
+    locked<T>(zuid: string, work: () => Promise<T>): Promise<T> {
+      const locks = typeof navigator === 'object' ? navigator.locks : undefined
+      // No Web Locks (an old browser): the localStorage marker alone keeps most doubles out.
+      return locks ? (locks.request(`${prefix}refresh:${zuid}`, work) as Promise<T>) : work()
+    },
+
+    /** Since when a tab has been away refreshing this account, if it has. */
+    refreshingSince(zuid: string): number | undefined {
+      const value = Number(localStorage.getItem(refreshingKey(zuid)))
+      return value > 0 ? value : undefined
+    },
+
+    markRefreshing(zuid: string, at: number | undefined): void {
+      if (at === undefined) localStorage.removeItem(refreshingKey(zuid))
+      else localStorage.setItem(refreshingKey(zuid), String(at))
+    },
+
+    /**
+     * Counts a token request against the budget of `limit` per `windowMs` (sliding), across tabs.
+     * False, counting nothing, when the budget is spent.
+     */
+    spend(zuid: string, now: number, limit: number, windowMs: number): boolean {
+      const key = `${prefix}mints:${zuid}`
+      let times: number[] = []
+      try {
+        times = (JSON.parse(localStorage.getItem(key) ?? '[]') as number[]).filter(
+          (t) => now - t < windowMs,
+        )
+      } catch {
+        // A damaged list counts as empty; Zoho's own limit still stands behind it.
+      }
+      if (times.length >= limit) return false
+      localStorage.setItem(key, JSON.stringify([...times, now]))
+      return true
+    },
   }
+  return tabs
 }
+
+/** What {@link tabsOf} returns. */
+export type Tabs = ReturnType<typeof tabsOf>

@@ -59,6 +59,7 @@ export function sandboxBanner(options: {
   const link = JSON.stringify({ connection: 'demo' })
   return `zoho-auth broker listening on ${listenUrl} (sandbox mode: no ZOHO_CLIENT_ID, so an offline Zoho stands in)
   web UI          ${url}/
+  browser demo    ${url}/demo/browser/   (a client-based app on zoho-auth/browser, both modes)
   admin token     ${settings.adminToken}
   emulator        ${sandbox.emulator.url}   (every DC's accounts server and API; control API at /__emulator/)
   database        SQLite ${sandbox.databasePath} (sandbox only, wiped at every start)

@@ -4,6 +4,7 @@
  */
 import { Hono } from 'hono'
 import { apiRoutes } from './api/index.js'
+import { browserRoutes } from './browser/index.js'
 import type { BrokerDeps } from './deps.js'
 import { describeError, ERR_NOT_FOUND, errorResponse } from './errors.js'
 import { connectRoutes } from './connect/index.js'
@@ -37,6 +38,7 @@ export function createBrokerApp(deps: BrokerDeps): Hono {
   metricsRoute(app, deps)
   app.route('/api/v1', apiRoutes(deps))
   connectRoutes(app, deps)
+  browserRoutes(app, deps)
   uiRoutes(app, deps)
   return app
 }

@@ -8,6 +8,7 @@
 import type { Context } from 'hono'
 import { buildAuthorizationURL, generatePKCE } from '../../protocol/authorize.js'
 import type { DataCenter } from '../../protocol/data-centers.js'
+import type { OAuthClient } from '../../tokens/types.js'
 import { bearerOf, callerFromBearer, type Caller } from '../auth.js'
 import { redeemConnectLink, type ConnectLinkGrant } from '../connect-link.js'
 import type { BrokerDeps } from '../deps.js'
@@ -19,14 +20,16 @@ import { allowedReturnTo } from './return-to.js'
 
 const SCOPE = /^[A-Za-z0-9._-]+$/
 
-type Refusal = {
+/** Why a connect flow was not started, as the page shows it. */
+export type Refusal = {
   status: 400 | 401 | 403 | 410 | 503
   title: string
   message: string
   remedy: string
 }
 
-interface ConnectRequest {
+/** A connect flow to start: checked, authorised. */
+export interface ConnectRequest {
   connection: string
   dataCenter: DataCenter
   scopes: string[]
@@ -38,7 +41,7 @@ function badRequest(message: string, remedy: string): Refusal {
 }
 
 /** The query's dc, scopes and return_to, checked; each may be overridden by a connect link. */
-function readOptions(
+export function readOptions(
   deps: BrokerDeps,
   query: { dc?: string | undefined; scopes?: string | undefined; returnTo?: string | undefined },
 ): Refusal | { dataCenter: DataCenter; scopes: string[]; returnTo: string | undefined } {
@@ -214,6 +217,19 @@ export async function startConnect(c: Context, deps: BrokerDeps): Promise<Respon
       links: request.status === 401 ? [{ href: '/sign-in', text: 'Sign in' }] : [BACK_TO_UI],
     })
   }
+  return sendToConsent(c, deps, client, request)
+}
+
+/**
+ * The redirect to Zoho's consent page for `request`, which the caller has authorised: a signed,
+ * single-use state carries the connection id, DC, return_to and the sealed PKCE verifier.
+ */
+export async function sendToConsent(
+  c: Context,
+  deps: BrokerDeps,
+  client: OAuthClient,
+  request: ConnectRequest,
+): Promise<Response> {
   const pkce = await generatePKCE()
   const state = await signConnectState(deps, {
     connection: request.connection,
