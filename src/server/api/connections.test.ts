@@ -153,6 +153,18 @@ describe('POST /api/v1/connections', () => {
     expect(((await replaced.json()) as Json).client_id).toBe(other.clientId)
   })
 
+  it('answers a Self Client code sent without its client_id and secret with a remedy that asks for them', async () => {
+    harness = await brokerHarness()
+    const other = await selfClient(harness)
+    const error = await expectError(
+      await send(harness, 'POST', '/api/v1/connections', { id: 'a', code: await other.code() }),
+      400,
+      'ERR_ZOHO_OAUTH',
+    )
+    expect(error.remedy).toContain('send that client\'s "client_id" and "client_secret" with it')
+    expect(await harness.deps.store.listIds()).toEqual([])
+  })
+
   it('answers a used code with 400 and the remedy, storing nothing and forgetting the new client', async () => {
     harness = await brokerHarness()
     const other = await selfClient(harness)

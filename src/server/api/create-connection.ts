@@ -8,6 +8,7 @@ import type { Context } from 'hono'
 import type { DataCenterLocation } from '../../protocol/data-centers.js'
 import { ERR_CONNECTION_EXISTS, type Connection, type StoredClient } from '../../stores/store.js'
 import type { BrokerDeps } from '../deps.js'
+import { ZohoOAuthError } from '../../protocol/errors.js'
 import { BrokerHttpError } from '../errors.js'
 import {
   badRequest,
@@ -110,8 +111,24 @@ export async function createConnection(
         })
   } catch (error) {
     await restore()
-    throw error
+    throw request.client === undefined ? withOtherClientHint(error) : error
   }
+}
+
+/**
+ * Zoho answers a code or refresh token of another client, sent with the broker's own, as if it
+ * were used up (`invalid_code`) or unknown (`invalid_client`); the likeliest cause here is a
+ * Self Client code sent without that client's id and secret, so the remedy says so.
+ */
+function withOtherClientHint(error: unknown): unknown {
+  if (!(error instanceof ZohoOAuthError)) return error
+  if (error.error !== 'invalid_code' && error.error !== 'invalid_client') return error
+  return new BrokerHttpError(
+    400,
+    error.code,
+    error.message,
+    `${error.remedy} If it was made by another OAuth client (a Self Client's code, say), send that client's "client_id" and "client_secret" with it.`,
+  )
 }
 
 /** Stores the client's new secret; returns how to undo that. */
