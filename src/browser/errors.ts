@@ -43,19 +43,22 @@ export interface AccountRef {
 
 /** The one error type of `zoho-auth/browser`. */
 export class BrowserAuthError extends Error {
-  override name = 'BrowserAuthError'
+  // Declared, not initialised, so the bundle carries no field definitions (issue 9's 5 kB).
+  declare readonly reason: BrowserAuthReason
+  /** What the user or the app should do next. */
+  declare readonly remedy: string
+  declare readonly account: AccountRef | undefined
   /** The `error` Zoho sent, when it came from Zoho. */
-  zohoError: string | undefined
+  declare zohoError: string | undefined
   constructor(
-    readonly reason: BrowserAuthReason,
+    reason: BrowserAuthReason,
     message: string,
-    /** What the user or the app should do next. */
-    readonly remedy: string,
-    readonly account?: AccountRef,
+    remedy: string,
+    account?: AccountRef,
     zohoError?: string,
   ) {
     super(message)
-    this.zohoError = zohoError
+    Object.assign(this, { name: 'BrowserAuthError', reason, remedy, account, zohoError })
   }
 }
 
