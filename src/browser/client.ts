@@ -207,7 +207,7 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
       }
       return { type: 'error', error, returnTo }
     } finally {
-      if (pending.zuid) tabs.markRefreshing(pending.zuid, undefined)
+      if (pending.zuid) tabs.markRefreshing(pending.zuid)
     }
   }
 

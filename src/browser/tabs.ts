@@ -19,17 +19,15 @@ export function tabsOf(clientId: string) {
   const prefix = `zoho-auth:${clientId}:`
   const channel = new BroadcastChannel(`${prefix}tabs`)
   const listeners = new Set<(message: TabMessage) => void>()
-  const deliver = (message: TabMessage): void => {
-    for (const listener of [...listeners]) listener(message)
+  channel.onmessage = (event: MessageEvent<TabMessage>) => {
+    for (const listener of [...listeners]) listener(event.data)
   }
-  channel.onmessage = (event: MessageEvent<TabMessage>) => deliver(event.data)
   const refreshingKey = (zuid: string): string => `${prefix}refreshing:${zuid}`
 
   const tabs = {
-    /** Tells the other tabs; `self` also runs this tab's listeners (BroadcastChannel skips them). */
-    post(message: TabMessage, self = false): void {
+    /** Tells the other tabs (BroadcastChannel skips this tab's own listeners). */
+    post(message: TabMessage): void {
       channel.postMessage(message)
-      if (self) deliver(message)
     },
 
     listen(listener: (message: TabMessage) => void): () => void {
@@ -37,41 +35,30 @@ export function tabsOf(clientId: string) {
       return () => listeners.delete(listener)
     },
 
-    /** The first message `pick` accepts, or undefined after `ms`. */
-    waitFor<T>(pick: (message: TabMessage) => T | undefined, ms: number): Promise<T | undefined> {
-      return new Promise((resolve) => {
-        const timer = setTimeout(() => done(undefined), ms)
-        const stop = tabs.listen((message) => {
-          const value = pick(message)
-          if (value !== undefined) done(value)
-        })
-        const done = (value: T | undefined): void => {
+    /** Another tab's answer for an account it is refreshing: its new token, or its failure. */
+    answerFor(zuid: string, ms: number): Promise<StoredAccount> {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          stop()
+          reject(
+            new BrowserAuthError('timeout', 'Another tab’s refresh did not finish', 'Try again.'),
+          )
+        }, ms)
+        const stop = tabs.listen((m) => {
+          if (m.t === 'frag' || (m.t === 'token' ? m.account.zuid : m.zuid) !== zuid) return
           clearTimeout(timer)
           stop()
-          resolve(value)
-        }
+          if (m.t === 'fail') reject(new BrowserAuthError(m.reason, m.message, m.remedy))
+          else resolve(m.account)
+        })
       })
-    },
-
-    /** Another tab's answer for an account it is refreshing: its new token, or its failure. */
-    async answerFor(zuid: string, ms: number): Promise<StoredAccount> {
-      const m = await tabs.waitFor<TabMessage>(
-        (m) =>
-          (m.t === 'token' && m.account.zuid === zuid) || (m.t === 'fail' && m.zuid === zuid)
-            ? m
-            : undefined,
-        ms,
-      )
-      if (!m)
-        throw new BrowserAuthError('timeout', 'Another tab’s refresh did not finish', 'Try again.')
-      if (m.t === 'fail') throw new BrowserAuthError(m.reason, m.message, m.remedy)
-      return (m as { account: StoredAccount }).account
     },
 
     /** Runs `work` holding the account's lock across tabs (the lock ends with the page, too). */
     locked<T>(zuid: string, work: () => Promise<T>): Promise<T> {
-      const locks = typeof navigator === 'object' ? navigator.locks : undefined
-      // No Web Locks (an old browser): the localStorage marker alone keeps most doubles out.
+      // No Web Locks (an old browser, or a page not served securely): the localStorage marker
+      // alone keeps most doubles out.
+      const locks = navigator.locks as LockManager | undefined
       return locks ? (locks.request(`${prefix}refresh:${zuid}`, work) as Promise<T>) : work()
     },
 
@@ -81,9 +68,10 @@ export function tabsOf(clientId: string) {
       return value > 0 ? value : undefined
     },
 
-    markRefreshing(zuid: string, at: number | undefined): void {
-      if (at === undefined) localStorage.removeItem(refreshingKey(zuid))
-      else localStorage.setItem(refreshingKey(zuid), String(at))
+    /** Marks the account as being refreshed since `at`, or (without `at`) no longer. */
+    markRefreshing(zuid: string, at?: number): void {
+      if (at) localStorage.setItem(refreshingKey(zuid), String(at))
+      else localStorage.removeItem(refreshingKey(zuid))
     },
 
     /**
