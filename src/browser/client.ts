@@ -176,7 +176,7 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
   async function settle(
     f: ZohoTokenFragment | ZohoErrorFragment,
     pending: Pending | undefined,
-  ): Promise<RedirectOutcome> {
+  ): Promise<Exclude<RedirectOutcome, { type: 'popup' }>> {
     const returnTo = pending?.returnTo ?? location.pathname
     if (!pending) {
       const error = new BrowserAuthError(
@@ -186,7 +186,7 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
       )
       return { type: 'error', error, returnTo }
     }
-    const prior = pending.zuid ? store.get(pending.zuid) : undefined
+    const prior = store.get(pending.zuid)
     try {
       if (f.type === 'error') throw zohoRedirectError(f.error, prior && ref(prior))
       const account = await accept(f, pending)
@@ -216,7 +216,6 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
     if (!f) throw new BrowserAuthError('zoho_error', 'The popup came back empty', 'Sign in again.')
     const outcome = await settle(f, takePending(clientId, state, now()))
     if (outcome.type === 'error') throw outcome.error
-    if (outcome.type === 'popup') throw new BrowserAuthError('zoho_error', 'unreachable', '')
     return store.get(outcome.account.zuid) as StoredAccount
   }
 
@@ -263,8 +262,7 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
   const signedOut = (): BrowserAuthError =>
     new BrowserAuthError('signed_out', 'No Zoho account is signed in', 'Sign in.')
   const active = (): StoredAccount => {
-    const id = store.activeId()
-    const account = id ? store.get(id) : undefined
+    const account = store.get(store.activeId())
     if (!account) throw signedOut()
     return account
   }
@@ -305,8 +303,7 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
 
     accounts: () => store.all().map(info),
     activeAccount() {
-      const id = store.activeId()
-      const account = id ? store.get(id) : undefined
+      const account = store.get(store.activeId())
       return account && info(account)
     },
     switchAccount(zuid) {
@@ -340,7 +337,7 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
     },
 
     async signOut(zuid = store.activeId(), signOutOptions = {}) {
-      const account = zuid ? store.get(zuid) : undefined
+      const account = store.get(zuid)
       if (!account) return
       if (signOutOptions.revoke) {
         // Zoho's accounts server answers no CORS: the revoke goes out, its answer is unreadable.

@@ -57,8 +57,10 @@ export function accountStore(storage: Storage, clientId: string) {
   }
   return {
     all: (): StoredAccount[] => Object.values(read().accounts),
-    get: (zuid: string): StoredAccount | undefined => read().accounts[zuid],
+    get: (zuid: string | undefined): StoredAccount | undefined =>
+      zuid ? read().accounts[zuid] : undefined,
     activeId: (): string | undefined => read().active,
+
     /** Saves an account; `activate` makes it the active one. */
     put: (account: StoredAccount, activate = false): void =>
       edit((saved) => {
