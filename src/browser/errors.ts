@@ -62,15 +62,15 @@ export class BrowserAuthError extends Error {
   }
 }
 
-// Zoho's redirect errors other than client_not_granted: [reason, message, remedy (else sign in)].
-const REDIRECT_ERRORS: Record<string, [BrowserAuthReason, string, string?]> = {
-  prompt_required: ['prompt_required', "The scopes need the user's consent again"],
+// Zoho's redirect errors other than client_not_granted, each its own reason: [message, remedy
+// (else sign in)].
+const REDIRECT_ERRORS: Record<string, [string, string?]> = {
+  prompt_required: ["The scopes need the user's consent again"],
   no_org: [
-    'no_org',
     'The Zoho account has no org of the product a scope names',
     'Sign in with an account of that product, or ask fewer scopes.',
   ],
-  access_denied: ['access_denied', 'Zoho denied access', 'Sign in and accept.'],
+  access_denied: ['Zoho denied access', 'Sign in and accept.'],
 }
 
 /** What to offer when Zoho's `error` comes back on a redirect. */
@@ -85,9 +85,8 @@ export function zohoRedirectError(error: string, account?: AccountRef): BrowserA
             `${signIn} Zoho keeps one signed-in user per browser.`,
           ]
         : ['not_granted_for_session', 'Zoho did not grant access for the session']
-      : ((Object.hasOwn(REDIRECT_ERRORS, error) ? REDIRECT_ERRORS[error] : undefined) ?? [
-          'zoho_error',
-          `Zoho answered ${error}`,
-        ])
+      : Object.hasOwn(REDIRECT_ERRORS, error)
+        ? [error as BrowserAuthReason, ...(REDIRECT_ERRORS[error] as [string, string?])]
+        : ['zoho_error', `Zoho answered ${error}`]
   return new BrowserAuthError(reason, message, remedy, account, error)
 }
