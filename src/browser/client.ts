@@ -20,7 +20,7 @@ import {
 } from './storage.js'
 import { handOver, popupAnswer } from './popup.js'
 import { tabsOf } from './tabs.js'
-import { zohoFetch } from './zoho-fetch.js'
+import { leaveFor, zohoFetch } from './zoho-fetch.js'
 
 /** Options of {@link createZohoBrowserAuth}. */
 export interface ZohoBrowserAuthOptions {
@@ -89,7 +89,6 @@ export interface ZohoBrowserAuth {
   signOut(zuid?: string, options?: { revoke?: boolean }): Promise<void>
 }
 
-const never = (): Promise<never> => new Promise(() => {})
 const here = (): string => location.pathname + location.search + location.hash
 const ref = (a: StoredAccount): AccountRef => ({ zuid: a.zuid, email: a.email, dc: a.dc })
 
@@ -138,15 +137,6 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
     if (store.get(m.account.zuid)) store.put(m.account)
     if (m.signedIn) store.endOtherSessions(m.account.zuid)
   })
-
-  const zohoURL = (path: string, dc: string, state: string, scopes: string[]): string =>
-    `${hostsOf(dc).accounts}${path}?${new URLSearchParams({
-      client_id: clientId,
-      response_type: 'token',
-      scope: scopes.join(','),
-      redirect_uri: options.redirectURI,
-      state,
-    })}`
 
   async function accept(f: ZohoTokenFragment, pending: Pending): Promise<StoredAccount> {
     // The API domain comes from the DC table; the fragment's own is never used.
@@ -211,7 +201,32 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
     }
   }
 
-  async function fromPopup(url: string, state: string): Promise<StoredAccount> {
+  /**
+   * Sends the user to Zoho for a sign-in or (with `pending.zuid`) a refresh: the page leaves, or
+   * a popup opens and this resolves with the account it brought back.
+   */
+  async function askZoho(
+    pending: Omit<Pending, 'at'>,
+    popup: boolean,
+    dc: string,
+    scopes: string[],
+  ): Promise<StoredAccount> {
+    const state = newState(popup)
+    const { zuid } = pending
+    savePending(clientId, state, { ...pending, at: now() })
+    const url = `${hostsOf(dc).accounts}/oauth/v2/auth${zuid ? '/refresh' : ''}?${new URLSearchParams(
+      {
+        client_id: clientId,
+        response_type: 'token',
+        scope: scopes.join(','),
+        redirect_uri: options.redirectURI,
+        state,
+      },
+    )}`
+    if (!popup) {
+      if (zuid) tabs.markRefreshing(zuid, now())
+      return leaveFor(url)
+    }
     const f = parseZohoFragment(await popupAnswer(tabs, url, state, waitMs))
     if (!f) throw new BrowserAuthError('zoho_error', 'The popup came back empty', 'Sign in again.')
     const outcome = await settle(f, takePending(clientId, state, now()))
@@ -248,14 +263,8 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
           ref(account),
         )
       }
-      const popup = options.refreshBy === 'popup'
-      const state = newState(popup)
-      savePending(clientId, state, { purpose: 'refresh', returnTo: here(), zuid, at: now() })
-      const url = zohoURL('/oauth/v2/auth/refresh', account.dc, state, account.scopes)
-      if (popup) return fromPopup(url, state)
-      tabs.markRefreshing(zuid, now())
-      location.assign(url)
-      return never()
+      const pending = { purpose: 'refresh', returnTo: here(), zuid } as const
+      return askZoho(pending, options.refreshBy === 'popup', account.dc, account.scopes)
     })
   }
 
@@ -286,19 +295,9 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
     },
 
     async signIn(signInOptions = {}) {
+      const pending = { purpose: 'signin', returnTo: signInOptions.returnTo ?? here() } as const
       const popup = signInOptions.popup === true
-      const state = newState(popup)
-      savePending(clientId, state, {
-        purpose: 'signin',
-        returnTo: signInOptions.returnTo ?? here(),
-        at: now(),
-      })
-      const url = zohoURL('/oauth/v2/auth', options.dc ?? 'us', state, options.scopes)
-      if (!popup) {
-        location.assign(url)
-        return never()
-      }
-      return info(await fromPopup(url, state))
+      return info(await askZoho(pending, popup, options.dc ?? 'us', options.scopes))
     },
 
     accounts: () => store.all().map(info),
