@@ -168,16 +168,15 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
     pending: Pending | undefined,
   ): Promise<Exclude<RedirectOutcome, { type: 'popup' }>> {
     const returnTo = pending?.returnTo ?? location.pathname
-    if (!pending) {
-      const error = new BrowserAuthError(
-        'state_mismatch',
-        'This answer from Zoho is not for a sign-in this tab started, or was already used',
-        'Sign in again from this tab.',
-      )
-      return { type: 'error', error, returnTo }
-    }
-    const prior = store.get(pending.zuid)
+    const prior = store.get(pending?.zuid)
     try {
+      if (!pending) {
+        throw new BrowserAuthError(
+          'state_mismatch',
+          'This answer from Zoho is not for a sign-in this tab started, or was already used',
+          'Sign in again from this tab.',
+        )
+      }
       if (f.type === 'error') throw zohoRedirectError(f.error, prior && ref(prior))
       const account = await accept(f, pending)
       // Zoho refreshes whoever is signed in there now, which may be someone else.
@@ -197,7 +196,7 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
       }
       return { type: 'error', error, returnTo }
     } finally {
-      if (pending.zuid) tabs.markRefreshing(pending.zuid)
+      if (pending?.zuid) tabs.markRefreshing(pending.zuid)
     }
   }
 
@@ -306,14 +305,16 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
       return account && info(account)
     },
     switchAccount(zuid) {
-      if (!store.activate(zuid)) {
+      const account = store.get(zuid)
+      if (!account) {
         throw new BrowserAuthError(
           'signed_out',
           `No account ${zuid} is known in this browser`,
           'Sign in as that account.',
         )
       }
-      return info(active())
+      store.put(account, true)
+      return info(account)
     },
 
     getToken: async () => tokenOf(active()),

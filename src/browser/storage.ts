@@ -74,11 +74,6 @@ export function accountStore(storage: Storage, clientId: string) {
           if (account.zuid !== zuid) account.sessionEnded = true
         }
       }),
-    activate(zuid: string): boolean {
-      if (!read().accounts[zuid]) return false
-      edit((saved) => (saved.active = zuid))
-      return true
-    },
     remove: (zuid: string): void =>
       edit((saved) => {
         delete saved.accounts[zuid]
