@@ -242,13 +242,12 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
       const since = tabs.refreshingSince(zuid)
       if (since !== undefined && now() - since < waitMs)
         return tabs.answerFor(zuid, waitMs - (now() - since))
-      const offer = `Sign in again as ${account.email}.`
       if (!account.grantedForSession) {
         const message = `${account.email} did not grant access for the whole session, so Zoho cannot refresh silently`
         throw new BrowserAuthError(
           'not_granted_for_session',
           message,
-          `${offer} Tick "grant access for the entire session".`,
+          `Sign in again as ${account.email}. Tick "grant access for the entire session".`,
           ref(account),
         )
       }
@@ -274,8 +273,11 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
     if (!account) throw signedOut()
     return account
   }
-  const tokenOf = async (account: StoredAccount): Promise<string> =>
-    usable(account) ? account.accessToken : (await refresh(account.zuid)).accessToken
+  // The stored token while it is good and not the one just refused; else one refresh for all.
+  const tokenOf = async (account: StoredAccount, rejected?: string): Promise<string> =>
+    usable(account) && account.accessToken !== rejected
+      ? account.accessToken
+      : (await refresh(account.zuid, rejected)).accessToken
 
   return {
     async handleRedirect() {
@@ -330,10 +332,7 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
           'Pass a path on the API domain.',
         )
       }
-      return zohoFetch(init, async (rejected) => [
-        rejected ? (await refresh(account.zuid, rejected)).accessToken : await tokenOf(account),
-        url,
-      ])
+      return zohoFetch(init, async (rejected) => [await tokenOf(account, rejected), url])
     },
 
     async signOut(zuid = store.activeId(), signOutOptions = {}) {

@@ -59,7 +59,7 @@ export function tabsOf(clientId: string) {
       // No Web Locks (an old browser, or a page not served securely): the localStorage marker
       // alone keeps most doubles out.
       const locks = navigator.locks as LockManager | undefined
-      return locks ? (locks.request(`${prefix}refresh:${zuid}`, work) as Promise<T>) : work()
+      return (locks?.request(`${prefix}refresh:${zuid}`, work) as Promise<T> | undefined) ?? work()
     },
 
     /** Since when a tab has been away refreshing this account, if it has. */
