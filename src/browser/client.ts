@@ -99,7 +99,11 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
   const margin = (options.marginSeconds ?? 300) * 1000
   const waitMs = options.waitMs ?? 120_000
   const store = accountStore(options.storage === 'local' ? localStorage : sessionStorage, clientId)
-  const tabs = tabsOf(clientId)
+  const tabs = tabsOf(
+    clientId,
+    options.maxTokensPerWindow ?? 10,
+    (options.tokenWindowSeconds ?? 600) * 1000,
+  )
   const hostsOf = (dc: string): DcHosts => {
     const hosts = dcHosts(dc, emulatorURL)
     if (!hosts)
@@ -122,14 +126,6 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
         ? 'session_ended'
         : 'available',
   })
-  const spend = (zuid: string): boolean =>
-    tabs.spend(
-      zuid,
-      now(),
-      options.maxTokensPerWindow ?? 10,
-      (options.tokenWindowSeconds ?? 600) * 1000,
-    )
-
   // Another tab's new token for an account this tab knows; a sign-in there ends the other
   // accounts' Zoho sessions here too, since Zoho has one signed-in user per browser.
   tabs.listen((m) => {
@@ -157,7 +153,7 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
     if (signedIn) {
       store.endOtherSessions(account.zuid)
       // A sign-in mints a token too: it counts, though a user's own sign-in is never refused.
-      spend(account.zuid)
+      tabs.spend(account.zuid, now())
     }
     tabs.post({ t: 'token', account, signedIn })
     return account
@@ -240,8 +236,8 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
       if (!account) throw signedOut()
       if (usable(account) && account.accessToken !== rejected) return account
       const since = tabs.refreshingSince(zuid)
-      if (since !== undefined && now() - since < waitMs)
-        return tabs.answerFor(zuid, waitMs - (now() - since))
+      const left = waitMs - (now() - since)
+      if (since > 0 && left > 0) return tabs.answerFor(zuid, left)
       if (!account.grantedForSession) {
         const message = `${account.email} did not grant access for the whole session, so Zoho cannot refresh silently`
         throw new BrowserAuthError(
@@ -252,7 +248,7 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
         )
       }
       if (account.sessionEnded) throw zohoRedirectError('client_not_granted', ref(account))
-      if (!spend(zuid)) {
+      if (!tabs.spend(zuid, now())) {
         const message = `Refreshing ${account.email} again now would pass Zoho's token limit (Access Denied)`
         throw new BrowserAuthError(
           'too_many_refreshes',

@@ -21,7 +21,7 @@ export interface StoredAccount {
 }
 
 interface Saved {
-  active: string | undefined
+  active?: string | undefined
   accounts: Record<string, StoredAccount>
 }
 
@@ -48,7 +48,7 @@ export function accountStore(storage: Storage, clientId: string) {
     } catch {
       // Unreadable (edited by hand, another version): start over rather than fail every call.
     }
-    return { active: undefined, accounts: {} }
+    return { accounts: {} }
   }
   const edit = (change: (saved: Saved) => void): void => {
     const saved = read()
@@ -62,7 +62,7 @@ export function accountStore(storage: Storage, clientId: string) {
     activeId: (): string | undefined => read().active,
 
     /** Saves an account; `activate` makes it the active one. */
-    put: (account: StoredAccount, activate = false): void =>
+    put: (account: StoredAccount, activate?: boolean): void =>
       edit((saved) => {
         saved.accounts[account.zuid] = account
         if (activate || !saved.active) saved.active = account.zuid

@@ -15,7 +15,7 @@ export type TabMessage =
   | { t: 'frag'; state: string; raw: string }
 
 /** The tabs of one client's app, and what they share (locks, markers, the token budget). */
-export function tabsOf(clientId: string) {
+export function tabsOf(clientId: string, limit: number, windowMs: number) {
   const prefix = `zoho-auth:${clientId}:`
   const channel = new BroadcastChannel(`${prefix}tabs`)
   const listeners = new Set<(message: TabMessage) => void>()
@@ -45,11 +45,12 @@ export function tabsOf(clientId: string) {
           )
         }, ms)
         const stop = tabs.listen((m) => {
-          if (m.t === 'frag' || (m.t === 'token' ? m.account.zuid : m.zuid) !== zuid) return
+          // A popup's message names no account, so it never matches.
+          if ((m.t === 'token' ? m.account.zuid : (m as { zuid?: string }).zuid) !== zuid) return
           clearTimeout(timer)
           stop()
           if (m.t === 'fail') reject(new BrowserAuthError(m.reason, m.message, m.remedy))
-          else resolve(m.account)
+          else resolve((m as { account: StoredAccount }).account)
         })
       })
     },
@@ -62,10 +63,10 @@ export function tabsOf(clientId: string) {
       return (locks?.request(`${prefix}refresh:${zuid}`, work) as Promise<T> | undefined) ?? work()
     },
 
-    /** Since when a tab has been away refreshing this account, if it has. */
-    refreshingSince(zuid: string): number | undefined {
-      const value = Number(localStorage.getItem(refreshingKey(zuid)))
-      return value > 0 ? value : undefined
+    /** Since when (epoch ms) a tab has been away refreshing this account; 0 if none is. */
+    refreshingSince(zuid: string): number {
+      // 0 (none) when absent; anything else not a positive number is no marker either.
+      return Number(localStorage.getItem(refreshingKey(zuid))) || 0
     },
 
     /** Marks the account as being refreshed since `at`, or (without `at`) no longer. */
@@ -78,7 +79,7 @@ export function tabsOf(clientId: string) {
      * Counts a token request against the budget of `limit` per `windowMs` (sliding), across tabs.
      * False, counting nothing, when the budget is spent.
      */
-    spend(zuid: string, now: number, limit: number, windowMs: number): boolean {
+    spend(zuid: string, now: number): boolean {
       const key = `${prefix}mints:${zuid}`
       let times: number[] = []
       try {
