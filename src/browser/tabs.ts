@@ -41,7 +41,7 @@ export function tabsOf(clientId: string, limit: number, windowMs: number) {
         const timer = setTimeout(() => {
           stop()
           reject(
-            new BrowserAuthError('timeout', 'Another tab’s refresh did not finish', 'Try again.'),
+            new BrowserAuthError('timeout', "Another tab's refresh did not finish", 'Try again.'),
           )
         }, ms)
         const stop = tabs.listen((m) => {
