@@ -28,8 +28,8 @@ export interface DcHosts {
 
 /** The hosts of `dc`, from Zoho's table or under the emulator's base URL; undefined if unknown. */
 export function dcHosts(dc: string, emulatorURL?: string): DcHosts | undefined {
-  const suffix = Object.hasOwn(SUFFIX, dc) ? SUFFIX[dc] : undefined
-  if (!suffix) return undefined
+  if (!Object.hasOwn(SUFFIX, dc)) return undefined
+  const suffix = SUFFIX[dc] as string
   if (emulatorURL) {
     const base = `${emulatorURL.replace(/\/+$/, '')}/${dc}/`
     return { accounts: `${base}accounts`, api: `${base}api` }

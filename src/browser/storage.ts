@@ -27,10 +27,9 @@ interface Saved {
 
 /** A sign-in or refresh this tab sent to Zoho, by its `state`. */
 export interface Pending {
-  purpose: 'signin' | 'refresh'
   /** Path, query and fragment to return to (same origin only). */
   returnTo: string
-  /** The account a refresh is for. */
+  /** The account a refresh is for; a sign-in has none. */
   zuid?: string | undefined
   /** Epoch ms, for the 10-minute life of a state. */
   at: number
@@ -43,7 +42,8 @@ export function accountStore(storage: Storage, clientId: string) {
   const key = `zoho-auth:${clientId}:accounts`
   const read = (): Saved => {
     try {
-      const saved = JSON.parse(storage.getItem(key) ?? 'null') as Saved | null
+      // An absent key reads as null, which JSON.parse passes through.
+      const saved = JSON.parse(storage.getItem(key) as string) as Saved | null
       if (saved && typeof saved.accounts === 'object') return saved
     } catch {
       // Unreadable (edited by hand, another version): start over rather than fail every call.
