@@ -138,14 +138,14 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
     // The API domain comes from the DC table; the fragment's own is never used.
     const apiDomain = hostsOf(f.location).api
     const me = await identify(apiDomain, f.accessToken)
-    const signedIn = pending.purpose === 'signin'
+    const signedIn = !pending.zuid
     const account: StoredAccount = {
       ...me,
       dc: f.location,
       apiDomain,
       accessToken: f.accessToken,
       expiresAt: now() + f.expiresIn * 1000,
-      scopes: f.scopes.length > 0 ? f.scopes : options.scopes,
+      scopes: f.scopes[0] ? f.scopes : options.scopes,
       grantedForSession: f.grantedForSession,
       sessionEnded: false,
     }
@@ -178,7 +178,7 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
       // Zoho refreshes whoever is signed in there now, which may be someone else.
       if (prior && prior.zuid !== account.zuid)
         throw zohoRedirectError('client_not_granted', ref(prior))
-      const type = pending.purpose === 'refresh' ? 'refreshed' : 'signed_in'
+      const type = pending.zuid ? 'refreshed' : 'signed_in'
       return { type, account: info(account), returnTo }
     } catch (caught) {
       const error =
@@ -257,7 +257,7 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
           ref(account),
         )
       }
-      const pending = { purpose: 'refresh', returnTo: here(), zuid } as const
+      const pending = { returnTo: here(), zuid }
       return askZoho(pending, options.refreshBy === 'popup', account.dc, account.scopes)
     })
   }
@@ -292,7 +292,7 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
     },
 
     async signIn(signInOptions = {}) {
-      const pending = { purpose: 'signin', returnTo: signInOptions.returnTo ?? here() } as const
+      const pending = { returnTo: signInOptions.returnTo ?? here() }
       const popup = signInOptions.popup === true
       return info(await askZoho(pending, popup, options.dc ?? 'us', options.scopes))
     },
@@ -319,7 +319,7 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
 
     async fetch(path, init = {}) {
       const account = active()
-      const url = path.startsWith('/') ? account.apiDomain + path : path
+      const url = path[0] === '/' ? account.apiDomain + path : path
       // The token goes to this account's API domain only, never to a URL a caller passes.
       if (!url.startsWith(`${account.apiDomain}/`)) {
         throw new BrowserAuthError(
