@@ -32,10 +32,10 @@ export interface ZohoErrorFragment {
 // expires_in_sec beside it). More than a day of "seconds" can only be milliseconds.
 const DAY_SECONDS = 86_400
 
-function seconds(get: (name: string) => string | undefined): number {
-  const sec = Number(get('expires_in_sec'))
+function seconds(params: URLSearchParams): number {
+  const sec = Number(params.get('expires_in_sec'))
   if (sec > 0) return sec
-  const value = Number(get('expires_in'))
+  const value = Number(params.get('expires_in'))
   if (!(value > 0)) return 0
   return value > DAY_SECONDS ? Math.floor(value / 1000) : value
 }
@@ -46,22 +46,20 @@ function seconds(get: (name: string) => string | undefined): number {
  */
 export function parseZohoFragment(raw: string): ZohoTokenFragment | ZohoErrorFragment | undefined {
   const params = new URLSearchParams(raw.replace(/^[#?]&?/, ''))
-  // Absent is undefined here, as the fragment types have it, not URLSearchParams' null.
-  const get = (name: string): string | undefined => params.get(name) ?? undefined
-  const state = get('state')
-  const error = get('error')
+  const state = params.get('state') ?? undefined
+  const error = params.get('error')
   if (error) {
     return {
       type: 'error',
       error,
-      description: get('error_description'),
+      description: params.get('error_description') ?? undefined,
       state,
     }
   }
-  const accessToken = get('access_token')
+  const accessToken = params.get('access_token')
   if (!accessToken) return undefined
-  const expiresIn = seconds(get)
-  const location = get('location')
+  const expiresIn = seconds(params)
+  const location = params.get('location')
   // Without a lifetime or a DC the token cannot be used safely: report it, do not guess.
   if (!expiresIn || !location) {
     const missing = expiresIn ? 'location' : 'expires_in'
@@ -72,10 +70,10 @@ export function parseZohoFragment(raw: string): ZohoTokenFragment | ZohoErrorFra
     accessToken,
     expiresIn,
     location,
-    apiDomain: get('api_domain'),
-    accountsServer: get('accounts-server'),
-    grantedForSession: get('granted_for_session') === 'true',
-    scopes: (get('scope') ?? '').split(/[\s,]+/).filter(Boolean),
+    apiDomain: params.get('api_domain') ?? undefined,
+    accountsServer: params.get('accounts-server') ?? undefined,
+    grantedForSession: params.get('granted_for_session') === 'true',
+    scopes: (params.get('scope') ?? '').split(/[\s,]+/).filter(Boolean),
     state,
   }
 }
