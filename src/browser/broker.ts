@@ -5,7 +5,7 @@
  * sign-in and every account stays alive at once. Tokens live in memory only.
  */
 import { BrowserAuthError } from './errors.js'
-import { zohoFetch } from './zoho-fetch.js'
+import { leaveFor, zohoFetch } from './zoho-fetch.js'
 
 /** Options of {@link createBrokerClient}. */
 export interface BrokerClientOptions {
@@ -111,8 +111,7 @@ export function createBrokerClient({ brokerUrl }: BrokerClientOptions): BrokerCl
       const q = new URLSearchParams({ return_to: o.returnTo ?? location.href })
       if (o.dc) q.set('dc', o.dc)
       if (o.scopes) q.set('scopes', o.scopes.join(','))
-      location.assign(`${base}/connect?${q}`)
-      return new Promise<never>(() => {})
+      return leaveFor(`${base}/connect?${q}`)
     },
     async accounts() {
       const list: BrokerAccount[] = (await call('GET', '/accounts')).accounts

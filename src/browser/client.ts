@@ -20,7 +20,7 @@ import {
 } from './storage.js'
 import { handOver, popupAnswer } from './popup.js'
 import { tabsOf } from './tabs.js'
-import { zohoFetch } from './zoho-fetch.js'
+import { leaveFor, zohoFetch } from './zoho-fetch.js'
 
 /** Options of {@link createZohoBrowserAuth}. */
 export interface ZohoBrowserAuthOptions {
@@ -89,7 +89,6 @@ export interface ZohoBrowserAuth {
   signOut(zuid?: string, options?: { revoke?: boolean }): Promise<void>
 }
 
-const never = (): Promise<never> => new Promise(() => {})
 const here = (): string => location.pathname + location.search + location.hash
 const ref = (a: StoredAccount): AccountRef => ({ zuid: a.zuid, email: a.email, dc: a.dc })
 
@@ -100,7 +99,11 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
   const margin = (options.marginSeconds ?? 300) * 1000
   const waitMs = options.waitMs ?? 120_000
   const store = accountStore(options.storage === 'local' ? localStorage : sessionStorage, clientId)
-  const tabs = tabsOf(clientId)
+  const tabs = tabsOf(
+    clientId,
+    options.maxTokensPerWindow ?? 10,
+    (options.tokenWindowSeconds ?? 600) * 1000,
+  )
   const hostsOf = (dc: string): DcHosts => {
     const hosts = dcHosts(dc, emulatorURL)
     if (!hosts)
@@ -123,14 +126,6 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
         ? 'session_ended'
         : 'available',
   })
-  const spend = (zuid: string): boolean =>
-    tabs.spend(
-      zuid,
-      now(),
-      options.maxTokensPerWindow ?? 10,
-      (options.tokenWindowSeconds ?? 600) * 1000,
-    )
-
   // Another tab's new token for an account this tab knows; a sign-in there ends the other
   // accounts' Zoho sessions here too, since Zoho has one signed-in user per browser.
   tabs.listen((m) => {
@@ -139,27 +134,18 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
     if (m.signedIn) store.endOtherSessions(m.account.zuid)
   })
 
-  const zohoURL = (path: string, dc: string, state: string, scopes: string[]): string =>
-    `${hostsOf(dc).accounts}${path}?${new URLSearchParams({
-      client_id: clientId,
-      response_type: 'token',
-      scope: scopes.join(','),
-      redirect_uri: options.redirectURI,
-      state,
-    })}`
-
   async function accept(f: ZohoTokenFragment, pending: Pending): Promise<StoredAccount> {
     // The API domain comes from the DC table; the fragment's own is never used.
     const apiDomain = hostsOf(f.location).api
     const me = await identify(apiDomain, f.accessToken)
-    const signedIn = pending.purpose === 'signin'
+    const signedIn = !pending.zuid
     const account: StoredAccount = {
       ...me,
       dc: f.location,
       apiDomain,
       accessToken: f.accessToken,
       expiresAt: now() + f.expiresIn * 1000,
-      scopes: f.scopes.length > 0 ? f.scopes : options.scopes,
+      scopes: f.scopes[0] ? f.scopes : options.scopes,
       grantedForSession: f.grantedForSession,
       sessionEnded: false,
     }
@@ -167,7 +153,7 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
     if (signedIn) {
       store.endOtherSessions(account.zuid)
       // A sign-in mints a token too: it counts, though a user's own sign-in is never refused.
-      spend(account.zuid)
+      tabs.spend(account.zuid, now())
     }
     tabs.post({ t: 'token', account, signedIn })
     return account
@@ -176,24 +162,23 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
   async function settle(
     f: ZohoTokenFragment | ZohoErrorFragment,
     pending: Pending | undefined,
-  ): Promise<RedirectOutcome> {
+  ): Promise<Exclude<RedirectOutcome, { type: 'popup' }>> {
     const returnTo = pending?.returnTo ?? location.pathname
-    if (!pending) {
-      const error = new BrowserAuthError(
-        'state_mismatch',
-        'This answer from Zoho is not for a sign-in this tab started, or was already used',
-        'Sign in again from this tab.',
-      )
-      return { type: 'error', error, returnTo }
-    }
-    const prior = pending.zuid ? store.get(pending.zuid) : undefined
+    const prior = store.get(pending?.zuid)
     try {
+      if (!pending) {
+        throw new BrowserAuthError(
+          'state_mismatch',
+          'This answer from Zoho is not for a sign-in this tab started, or was already used',
+          'Sign in again from this tab.',
+        )
+      }
       if (f.type === 'error') throw zohoRedirectError(f.error, prior && ref(prior))
       const account = await accept(f, pending)
       // Zoho refreshes whoever is signed in there now, which may be someone else.
       if (prior && prior.zuid !== account.zuid)
         throw zohoRedirectError('client_not_granted', ref(prior))
-      const type = pending.purpose === 'refresh' ? 'refreshed' : 'signed_in'
+      const type = pending.zuid ? 'refreshed' : 'signed_in'
       return { type, account: info(account), returnTo }
     } catch (caught) {
       const error =
@@ -207,16 +192,40 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
       }
       return { type: 'error', error, returnTo }
     } finally {
-      if (pending.zuid) tabs.markRefreshing(pending.zuid, undefined)
+      if (pending?.zuid) tabs.markRefreshing(pending.zuid)
     }
   }
 
-  async function fromPopup(url: string, state: string): Promise<StoredAccount> {
+  /**
+   * Sends the user to Zoho for a sign-in or (with `pending.zuid`) a refresh: the page leaves, or
+   * a popup opens and this resolves with the account it brought back.
+   */
+  async function askZoho(
+    pending: Omit<Pending, 'at'>,
+    popup: boolean,
+    dc: string,
+    scopes: string[],
+  ): Promise<StoredAccount> {
+    const state = newState(popup)
+    const { zuid } = pending
+    savePending(clientId, state, { ...pending, at: now() })
+    const url = `${hostsOf(dc).accounts}/oauth/v2/auth${zuid ? '/refresh' : ''}?${new URLSearchParams(
+      {
+        client_id: clientId,
+        response_type: 'token',
+        scope: scopes.join(','),
+        redirect_uri: options.redirectURI,
+        state,
+      },
+    )}`
+    if (!popup) {
+      if (zuid) tabs.markRefreshing(zuid, now())
+      return leaveFor(url)
+    }
     const f = parseZohoFragment(await popupAnswer(tabs, url, state, waitMs))
     if (!f) throw new BrowserAuthError('zoho_error', 'The popup came back empty', 'Sign in again.')
     const outcome = await settle(f, takePending(clientId, state, now()))
     if (outcome.type === 'error') throw outcome.error
-    if (outcome.type === 'popup') throw new BrowserAuthError('zoho_error', 'unreachable', '')
     return store.get(outcome.account.zuid) as StoredAccount
   }
 
@@ -227,20 +236,19 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
       if (!account) throw signedOut()
       if (usable(account) && account.accessToken !== rejected) return account
       const since = tabs.refreshingSince(zuid)
-      if (since !== undefined && now() - since < waitMs)
-        return tabs.answerFor(zuid, waitMs - (now() - since))
-      const offer = `Sign in again as ${account.email}.`
+      const left = waitMs - (now() - since)
+      if (since > 0 && left > 0) return tabs.answerFor(zuid, left)
       if (!account.grantedForSession) {
         const message = `${account.email} did not grant access for the whole session, so Zoho cannot refresh silently`
         throw new BrowserAuthError(
           'not_granted_for_session',
           message,
-          `${offer} Tick "grant access for the entire session".`,
+          `Sign in again as ${account.email}. Tick "grant access for the entire session".`,
           ref(account),
         )
       }
       if (account.sessionEnded) throw zohoRedirectError('client_not_granted', ref(account))
-      if (!spend(zuid)) {
+      if (!tabs.spend(zuid, now())) {
         const message = `Refreshing ${account.email} again now would pass Zoho's token limit (Access Denied)`
         throw new BrowserAuthError(
           'too_many_refreshes',
@@ -249,27 +257,23 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
           ref(account),
         )
       }
-      const popup = options.refreshBy === 'popup'
-      const state = newState(popup)
-      savePending(clientId, state, { purpose: 'refresh', returnTo: here(), zuid, at: now() })
-      const url = zohoURL('/oauth/v2/auth/refresh', account.dc, state, account.scopes)
-      if (popup) return fromPopup(url, state)
-      tabs.markRefreshing(zuid, now())
-      location.assign(url)
-      return never()
+      const pending = { returnTo: here(), zuid }
+      return askZoho(pending, options.refreshBy === 'popup', account.dc, account.scopes)
     })
   }
 
   const signedOut = (): BrowserAuthError =>
     new BrowserAuthError('signed_out', 'No Zoho account is signed in', 'Sign in.')
   const active = (): StoredAccount => {
-    const id = store.activeId()
-    const account = id ? store.get(id) : undefined
+    const account = store.get(store.activeId())
     if (!account) throw signedOut()
     return account
   }
-  const tokenOf = async (account: StoredAccount): Promise<string> =>
-    usable(account) ? account.accessToken : (await refresh(account.zuid)).accessToken
+  // The stored token while it is good and not the one just refused; else one refresh for all.
+  const tokenOf = async (account: StoredAccount, rejected?: string): Promise<string> =>
+    usable(account) && account.accessToken !== rejected
+      ? account.accessToken
+      : (await refresh(account.zuid, rejected)).accessToken
 
   return {
     async handleRedirect() {
@@ -288,43 +292,34 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
     },
 
     async signIn(signInOptions = {}) {
+      const pending = { returnTo: signInOptions.returnTo ?? here() }
       const popup = signInOptions.popup === true
-      const state = newState(popup)
-      savePending(clientId, state, {
-        purpose: 'signin',
-        returnTo: signInOptions.returnTo ?? here(),
-        at: now(),
-      })
-      const url = zohoURL('/oauth/v2/auth', options.dc ?? 'us', state, options.scopes)
-      if (!popup) {
-        location.assign(url)
-        return never()
-      }
-      return info(await fromPopup(url, state))
+      return info(await askZoho(pending, popup, options.dc ?? 'us', options.scopes))
     },
 
     accounts: () => store.all().map(info),
     activeAccount() {
-      const id = store.activeId()
-      const account = id ? store.get(id) : undefined
+      const account = store.get(store.activeId())
       return account && info(account)
     },
     switchAccount(zuid) {
-      if (!store.activate(zuid)) {
+      const account = store.get(zuid)
+      if (!account) {
         throw new BrowserAuthError(
           'signed_out',
           `No account ${zuid} is known in this browser`,
           'Sign in as that account.',
         )
       }
-      return info(active())
+      store.put(account, true)
+      return info(account)
     },
 
     getToken: async () => tokenOf(active()),
 
     async fetch(path, init = {}) {
       const account = active()
-      const url = path.startsWith('/') ? account.apiDomain + path : path
+      const url = path[0] === '/' ? account.apiDomain + path : path
       // The token goes to this account's API domain only, never to a URL a caller passes.
       if (!url.startsWith(`${account.apiDomain}/`)) {
         throw new BrowserAuthError(
@@ -333,14 +328,11 @@ export function createZohoBrowserAuth(options: ZohoBrowserAuthOptions): ZohoBrow
           'Pass a path on the API domain.',
         )
       }
-      return zohoFetch(init, async (rejected) => [
-        rejected ? (await refresh(account.zuid, rejected)).accessToken : await tokenOf(account),
-        url,
-      ])
+      return zohoFetch(init, async (rejected) => [await tokenOf(account, rejected), url])
     },
 
     async signOut(zuid = store.activeId(), signOutOptions = {}) {
-      const account = zuid ? store.get(zuid) : undefined
+      const account = store.get(zuid)
       if (!account) return
       if (signOutOptions.revoke) {
         // Zoho's accounts server answers no CORS: the revoke goes out, its answer is unreadable.

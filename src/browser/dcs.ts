@@ -6,17 +6,18 @@
  * @see https://www.zoho.com/accounts/protocol/oauth/multi-dc.html
  */
 
-// [accounts host suffix, API host suffix]; Canada is the exception to every pattern.
-const HOSTS: Record<string, [string, string]> = {
-  us: ['zoho.com', 'zohoapis.com'],
-  eu: ['zoho.eu', 'zohoapis.eu'],
-  in: ['zoho.in', 'zohoapis.in'],
-  au: ['zoho.com.au', 'zohoapis.com.au'],
-  jp: ['zoho.jp', 'zohoapis.jp'],
-  ca: ['zohocloud.ca', 'zohoapis.ca'],
-  sa: ['zoho.sa', 'zohoapis.sa'],
-  uk: ['zoho.uk', 'zohoapis.uk'],
-  cn: ['zoho.com.cn', 'zohoapis.com.cn'],
+// Each DC's domain suffix: accounts.zoho.<suffix> and www.zohoapis.<suffix>, except Canada's
+// accounts server (accounts.zohocloud.ca). One suffix a DC keeps the bundle small (issue 9).
+const SUFFIX: Record<string, string> = {
+  us: 'com',
+  eu: 'eu',
+  in: 'in',
+  au: 'com.au',
+  jp: 'jp',
+  ca: 'ca',
+  sa: 'sa',
+  uk: 'uk',
+  cn: 'com.cn',
 }
 
 /** A data centre's accounts server and API domain, without trailing slashes. */
@@ -27,14 +28,15 @@ export interface DcHosts {
 
 /** The hosts of `dc`, from Zoho's table or under the emulator's base URL; undefined if unknown. */
 export function dcHosts(dc: string, emulatorURL?: string): DcHosts | undefined {
-  const hosts = Object.hasOwn(HOSTS, dc) ? HOSTS[dc] : undefined
-  if (!hosts) return undefined
+  if (!Object.hasOwn(SUFFIX, dc)) return undefined
+  const suffix = SUFFIX[dc] as string
   if (emulatorURL) {
-    const base = emulatorURL.replace(/\/+$/, '')
-    return { accounts: `${base}/${dc}/accounts`, api: `${base}/${dc}/api` }
+    const base = `${emulatorURL.replace(/\/+$/, '')}/${dc}/`
+    return { accounts: `${base}accounts`, api: `${base}api` }
   }
-  return { accounts: `https://accounts.${hosts[0]}`, api: `https://www.${hosts[1]}` }
+  const zoho = dc === 'ca' ? 'zohocloud' : 'zoho'
+  return { accounts: `https://accounts.${zoho}.${suffix}`, api: `https://www.zohoapis.${suffix}` }
 }
 
 /** Every DC location the module knows. */
-export const DC_LOCATIONS: readonly string[] = Object.keys(HOSTS)
+export const DC_LOCATIONS: readonly string[] = Object.keys(SUFFIX)

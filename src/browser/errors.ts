@@ -43,31 +43,34 @@ export interface AccountRef {
 
 /** The one error type of `zoho-auth/browser`. */
 export class BrowserAuthError extends Error {
-  override name = 'BrowserAuthError'
+  // Declared, not initialised, so the bundle carries no field definitions (issue 9's 5 kB).
+  declare readonly reason: BrowserAuthReason
+  /** What the user or the app should do next. */
+  declare readonly remedy: string
+  declare readonly account: AccountRef | undefined
   /** The `error` Zoho sent, when it came from Zoho. */
-  zohoError: string | undefined
+  declare zohoError: string | undefined
   constructor(
-    readonly reason: BrowserAuthReason,
+    reason: BrowserAuthReason,
     message: string,
-    /** What the user or the app should do next. */
-    readonly remedy: string,
-    readonly account?: AccountRef,
+    remedy: string,
+    account?: AccountRef,
     zohoError?: string,
   ) {
     super(message)
-    this.zohoError = zohoError
+    Object.assign(this, { name: 'BrowserAuthError', reason, remedy, account, zohoError })
   }
 }
 
-// Zoho's redirect errors other than client_not_granted: [reason, message, remedy (else sign in)].
-const REDIRECT_ERRORS: Record<string, [BrowserAuthReason, string, string?]> = {
-  prompt_required: ['prompt_required', "The scopes need the user's consent again"],
+// Zoho's redirect errors other than client_not_granted, each its own reason: [message, remedy
+// (else sign in)].
+const REDIRECT_ERRORS: Record<string, [string, string?]> = {
+  prompt_required: ["The scopes need the user's consent again"],
   no_org: [
-    'no_org',
     'The Zoho account has no org of the product a scope names',
     'Sign in with an account of that product, or ask fewer scopes.',
   ],
-  access_denied: ['access_denied', 'Zoho denied access', 'Sign in and accept.'],
+  access_denied: ['Zoho denied access', 'Sign in and accept.'],
 }
 
 /** What to offer when Zoho's `error` comes back on a redirect. */
@@ -82,9 +85,8 @@ export function zohoRedirectError(error: string, account?: AccountRef): BrowserA
             `${signIn} Zoho keeps one signed-in user per browser.`,
           ]
         : ['not_granted_for_session', 'Zoho did not grant access for the session']
-      : ((Object.hasOwn(REDIRECT_ERRORS, error) ? REDIRECT_ERRORS[error] : undefined) ?? [
-          'zoho_error',
-          `Zoho answered ${error}`,
-        ])
+      : Object.hasOwn(REDIRECT_ERRORS, error)
+        ? [error as BrowserAuthReason, ...(REDIRECT_ERRORS[error] as [string, string?])]
+        : ['zoho_error', `Zoho answered ${error}`]
   return new BrowserAuthError(reason, message, remedy, account, error)
 }

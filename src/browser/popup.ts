@@ -14,7 +14,7 @@ export function popupAnswer(
   state: string,
   waitMs: number,
 ): Promise<string> {
-  const popup = window.open(url, 'zoho-auth', 'popup,width=520,height=680')
+  const popup = open(url, 'zoho-auth', 'popup,width=520,height=680')
   if (!popup) {
     const remedy = 'Start it from a click, or allow popups for this site.'
     return Promise.reject(
@@ -51,5 +51,5 @@ export function handOver(tabs: Tabs, state: string, raw: string): void {
   tabs.post({ t: 'frag', state, raw })
   history.replaceState(null, '', location.pathname)
   // The opener closes the popup at once; this is for an opener that is gone.
-  setTimeout(() => window.close(), 2000)
+  setTimeout(close, 2000)
 }

@@ -21,16 +21,15 @@ export interface StoredAccount {
 }
 
 interface Saved {
-  active: string | undefined
+  active?: string | undefined
   accounts: Record<string, StoredAccount>
 }
 
 /** A sign-in or refresh this tab sent to Zoho, by its `state`. */
 export interface Pending {
-  purpose: 'signin' | 'refresh'
   /** Path, query and fragment to return to (same origin only). */
   returnTo: string
-  /** The account a refresh is for. */
+  /** The account a refresh is for; a sign-in has none. */
   zuid?: string | undefined
   /** Epoch ms, for the 10-minute life of a state. */
   at: number
@@ -43,12 +42,13 @@ export function accountStore(storage: Storage, clientId: string) {
   const key = `zoho-auth:${clientId}:accounts`
   const read = (): Saved => {
     try {
-      const saved = JSON.parse(storage.getItem(key) ?? 'null') as Saved | null
+      // An absent key reads as null, which JSON.parse passes through.
+      const saved = JSON.parse(storage.getItem(key) as string) as Saved | null
       if (saved && typeof saved.accounts === 'object') return saved
     } catch {
       // Unreadable (edited by hand, another version): start over rather than fail every call.
     }
-    return { active: undefined, accounts: {} }
+    return { accounts: {} }
   }
   const edit = (change: (saved: Saved) => void): void => {
     const saved = read()
@@ -57,10 +57,12 @@ export function accountStore(storage: Storage, clientId: string) {
   }
   return {
     all: (): StoredAccount[] => Object.values(read().accounts),
-    get: (zuid: string): StoredAccount | undefined => read().accounts[zuid],
+    get: (zuid: string | undefined): StoredAccount | undefined =>
+      zuid ? read().accounts[zuid] : undefined,
     activeId: (): string | undefined => read().active,
+
     /** Saves an account; `activate` makes it the active one. */
-    put: (account: StoredAccount, activate = false): void =>
+    put: (account: StoredAccount, activate?: boolean): void =>
       edit((saved) => {
         saved.accounts[account.zuid] = account
         if (activate || !saved.active) saved.active = account.zuid
@@ -72,11 +74,6 @@ export function accountStore(storage: Storage, clientId: string) {
           if (account.zuid !== zuid) account.sessionEnded = true
         }
       }),
-    activate(zuid: string): boolean {
-      if (!read().accounts[zuid]) return false
-      edit((saved) => (saved.active = zuid))
-      return true
-    },
     remove: (zuid: string): void =>
       edit((saved) => {
         delete saved.accounts[zuid]

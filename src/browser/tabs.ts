@@ -15,21 +15,19 @@ export type TabMessage =
   | { t: 'frag'; state: string; raw: string }
 
 /** The tabs of one client's app, and what they share (locks, markers, the token budget). */
-export function tabsOf(clientId: string) {
+export function tabsOf(clientId: string, limit: number, windowMs: number) {
   const prefix = `zoho-auth:${clientId}:`
   const channel = new BroadcastChannel(`${prefix}tabs`)
   const listeners = new Set<(message: TabMessage) => void>()
-  const deliver = (message: TabMessage): void => {
-    for (const listener of [...listeners]) listener(message)
+  channel.onmessage = (event: MessageEvent<TabMessage>) => {
+    for (const listener of [...listeners]) listener(event.data)
   }
-  channel.onmessage = (event: MessageEvent<TabMessage>) => deliver(event.data)
   const refreshingKey = (zuid: string): string => `${prefix}refreshing:${zuid}`
 
   const tabs = {
-    /** Tells the other tabs; `self` also runs this tab's listeners (BroadcastChannel skips them). */
-    post(message: TabMessage, self = false): void {
+    /** Tells the other tabs (BroadcastChannel skips this tab's own listeners). */
+    post(message: TabMessage): void {
       channel.postMessage(message)
-      if (self) deliver(message)
     },
 
     listen(listener: (message: TabMessage) => void): () => void {
@@ -37,60 +35,51 @@ export function tabsOf(clientId: string) {
       return () => listeners.delete(listener)
     },
 
-    /** The first message `pick` accepts, or undefined after `ms`. */
-    waitFor<T>(pick: (message: TabMessage) => T | undefined, ms: number): Promise<T | undefined> {
-      return new Promise((resolve) => {
-        const timer = setTimeout(() => done(undefined), ms)
-        const stop = tabs.listen((message) => {
-          const value = pick(message)
-          if (value !== undefined) done(value)
-        })
-        const done = (value: T | undefined): void => {
+    /** Another tab's answer for an account it is refreshing: its new token, or its failure. */
+    answerFor(zuid: string, ms: number): Promise<StoredAccount> {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          stop()
+          reject(
+            new BrowserAuthError('timeout', "Another tab's refresh did not finish", 'Try again.'),
+          )
+        }, ms)
+        const stop = tabs.listen((m) => {
+          // A popup's message names no account, so it never matches.
+          if ((m.t === 'token' ? m.account.zuid : (m as { zuid?: string }).zuid) !== zuid) return
           clearTimeout(timer)
           stop()
-          resolve(value)
-        }
+          if (m.t === 'fail') reject(new BrowserAuthError(m.reason, m.message, m.remedy))
+          else resolve((m as { account: StoredAccount }).account)
+        })
       })
-    },
-
-    /** Another tab's answer for an account it is refreshing: its new token, or its failure. */
-    async answerFor(zuid: string, ms: number): Promise<StoredAccount> {
-      const m = await tabs.waitFor<TabMessage>(
-        (m) =>
-          (m.t === 'token' && m.account.zuid === zuid) || (m.t === 'fail' && m.zuid === zuid)
-            ? m
-            : undefined,
-        ms,
-      )
-      if (!m)
-        throw new BrowserAuthError('timeout', 'Another tab’s refresh did not finish', 'Try again.')
-      if (m.t === 'fail') throw new BrowserAuthError(m.reason, m.message, m.remedy)
-      return (m as { account: StoredAccount }).account
     },
 
     /** Runs `work` holding the account's lock across tabs (the lock ends with the page, too). */
     locked<T>(zuid: string, work: () => Promise<T>): Promise<T> {
-      const locks = typeof navigator === 'object' ? navigator.locks : undefined
-      // No Web Locks (an old browser): the localStorage marker alone keeps most doubles out.
-      return locks ? (locks.request(`${prefix}refresh:${zuid}`, work) as Promise<T>) : work()
+      // No Web Locks (an old browser, or a page not served securely): the localStorage marker
+      // alone keeps most doubles out.
+      const locks = navigator.locks as LockManager | undefined
+      return (locks?.request(`${prefix}refresh:${zuid}`, work) as Promise<T> | undefined) ?? work()
     },
 
-    /** Since when a tab has been away refreshing this account, if it has. */
-    refreshingSince(zuid: string): number | undefined {
-      const value = Number(localStorage.getItem(refreshingKey(zuid)))
-      return value > 0 ? value : undefined
+    /** Since when (epoch ms) a tab has been away refreshing this account; 0 if none is. */
+    refreshingSince(zuid: string): number {
+      // 0 (none) when absent; anything else not a positive number is no marker either.
+      return Number(localStorage.getItem(refreshingKey(zuid))) || 0
     },
 
-    markRefreshing(zuid: string, at: number | undefined): void {
-      if (at === undefined) localStorage.removeItem(refreshingKey(zuid))
-      else localStorage.setItem(refreshingKey(zuid), String(at))
+    /** Marks the account as being refreshed since `at`, or (without `at`) no longer. */
+    markRefreshing(zuid: string, at?: number): void {
+      if (at) localStorage.setItem(refreshingKey(zuid), String(at))
+      else localStorage.removeItem(refreshingKey(zuid))
     },
 
     /**
      * Counts a token request against the budget of `limit` per `windowMs` (sliding), across tabs.
      * False, counting nothing, when the budget is spent.
      */
-    spend(zuid: string, now: number, limit: number, windowMs: number): boolean {
+    spend(zuid: string, now: number): boolean {
       const key = `${prefix}mints:${zuid}`
       let times: number[] = []
       try {

@@ -16,3 +16,9 @@ export async function zohoFetch(
   const [token, first] = await send()
   return first.status === 401 ? (await send(token))[1] : first
 }
+
+/** Sends the page to `url`; the promise never settles, since the page is leaving (both modes). */
+export function leaveFor(url: string): Promise<never> {
+  location.assign(url)
+  return new Promise(() => {})
+}
