@@ -56,3 +56,25 @@ export function configFlags(values: Record<string, unknown>): ConfigFlags {
     emulatorAllowRemote: values['emulator-allow-remote'] === true ? true : undefined,
   }
 }
+
+/**
+ * The port a listening command takes: `--port`, else `PORT`, else its default. `0` asks the
+ * system for a free one.
+ */
+export function listenPort(
+  flag: string | undefined,
+  env: string | undefined,
+  fallback: number,
+): number {
+  if (flag !== undefined) return parsePort(flag, '--port')
+  if (env) return parsePort(env, 'PORT')
+  return fallback
+}
+
+function parsePort(value: string, source: string): number {
+  const port = Number(value)
+  if (!/^\d+$/.test(value.trim()) || port > 65535) {
+    throw new UsageError(`${source} must be a port number (0-65535), got "${value}"`)
+  }
+  return port
+}

@@ -108,12 +108,7 @@ function assemble(options: BrokerOptions, keyRing: KeyRing, store: ConnectionSto
     client,
     // A connection brought with another client's code or refresh token refreshes with that
     // client's id and secret, kept encrypted in the store beside it.
-    resolveClient: async (clientId) => {
-      const stored = await store.getClient(clientId)
-      return stored === null
-        ? null
-        : { clientId, clientSecret: stored.clientSecret, dcSecrets: stored.dcSecrets }
-    },
+    resolveClient: clientsFromStore(store),
     dataCenters,
     allowInsecureHTTP,
     fetch: fetchImpl,
@@ -174,6 +169,18 @@ export function brokerSettings(
     ...(options.sandboxEmulatorUrl === undefined
       ? {}
       : { sandboxEmulatorUrl: options.sandboxEmulatorUrl }),
+  }
+}
+
+/** Looks OAuth clients up in the store, where connections brought by another client keep it. */
+export function clientsFromStore(
+  store: ConnectionStore,
+): (clientId: string) => Promise<OAuthClient | null> {
+  return async (clientId) => {
+    const stored = await store.getClient(clientId)
+    return stored === null
+      ? null
+      : { clientId, clientSecret: stored.clientSecret, dcSecrets: stored.dcSecrets }
   }
 }
 

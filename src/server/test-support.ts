@@ -11,6 +11,7 @@ import { MemoryStore } from '../stores/memory.js'
 import type { ConnectionStore } from '../stores/store.js'
 import { TokenManager } from '../tokens/manager.js'
 import { createBrokerApp } from './app.js'
+import { clientsFromStore } from './broker.js'
 import type { BrokerDeps, BrokerSettings, LogEntry } from './deps.js'
 import { instrumentFetch } from './ops/instrument-fetch.js'
 import { BrokerMetrics } from './ops/metrics.js'
@@ -81,12 +82,7 @@ export async function brokerHarness(
   const manager = new TokenManager({
     store,
     client: serverClient,
-    resolveClient: async (clientId) => {
-      const stored = await store.getClient(clientId)
-      return stored === null
-        ? null
-        : { clientId, clientSecret: stored.clientSecret, dcSecrets: stored.dcSecrets }
-    },
+    resolveClient: clientsFromStore(store),
     dataCenters,
     allowInsecureHTTP: true,
     fetch: fetchImpl,

@@ -9,6 +9,7 @@ import { serve } from '@hono/node-server'
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js'
 import { emulatorDataCenters } from '../../src/protocol/data-centers.js'
 import { createBrokerApp } from '../../src/server/app.js'
+import { clientsFromStore } from '../../src/server/broker.js'
 import type { BrokerDeps, BrokerSettings, LogEntry } from '../../src/server/deps.js'
 import { BrokerMetrics } from '../../src/server/ops/metrics.js'
 import { KeyRing, generateEncryptionKey } from '../../src/stores/crypto.js'
@@ -75,6 +76,7 @@ export async function startBrokerServer(
   const manager = new TokenManager({
     store,
     client: serverClient,
+    resolveClient: clientsFromStore(store),
     dataCenters,
     allowInsecureHTTP: true,
   })

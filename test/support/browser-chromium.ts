@@ -18,7 +18,8 @@ export function launchChromium(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
     ],
-    timeout: 15_000,
+    // Generous: CI shares two cores with other work.
+    timeout: 30_000,
   })
 }
 

@@ -1,16 +1,8 @@
-import { parseFlags } from '../args.js'
+import { listenPort, parseFlags } from '../args.js'
 import { UsageError, type Command, type CommandContext } from '../command.js'
 import { DEMO_REDIRECT_URI, startEmulator, type DemoData } from '../../emulator/index.js'
 
 const DEFAULT_PORT = 3002
-
-function parsePort(value: string, source: string): number {
-  const port = Number(value)
-  if (!/^\d+$/.test(value.trim()) || port > 65535) {
-    throw new UsageError(`${source} must be a port number (0-65535), got "${value}"`)
-  }
-  return port
-}
 
 const OPTIONS = {
   port: { type: 'string', short: 'p' },
@@ -20,12 +12,7 @@ const OPTIONS = {
 
 function parse(ctx: CommandContext): { port: number; host: string; seed: number | undefined } {
   const { values } = parseFlags(ctx.argv, OPTIONS)
-  const port =
-    values.port !== undefined
-      ? parsePort(values.port, '--port')
-      : ctx.env.PORT
-        ? parsePort(ctx.env.PORT, 'PORT')
-        : DEFAULT_PORT
+  const port = listenPort(values.port, ctx.env.PORT, DEFAULT_PORT)
   if (values.seed !== undefined && !/^\d+$/.test(values.seed)) {
     throw new UsageError(`--seed must be a whole number, got "${values.seed}"`)
   }

@@ -10,8 +10,8 @@ import { resolveAdminToken, adminTokenPath, type AdminToken } from '../../server
 import { openBroker, type Broker } from '../../server/broker.js'
 import { listenBroker } from '../../server/listen.js'
 import { startSandbox, type Sandbox } from '../../server/sandbox.js'
-import { parseFlags } from '../args.js'
-import { UsageError, type Command, type CommandContext } from '../command.js'
+import { listenPort, parseFlags } from '../args.js'
+import type { Command, CommandContext } from '../command.js'
 import { requireClient } from '../runtime.js'
 import { realBanner, sandboxBanner } from '../serve-banner.js'
 
@@ -27,22 +27,9 @@ const OPTIONS = {
   host: { type: 'string' },
 } as const
 
-function parsePort(value: string, source: string): number {
-  const port = Number(value)
-  if (!/^\d+$/.test(value.trim()) || port > 65535) {
-    throw new UsageError(`${source} must be a port number (0-65535), got "${value}"`)
-  }
-  return port
-}
-
 function parse(ctx: CommandContext): { port: number; host: string } {
   const { values } = parseFlags(ctx.argv, OPTIONS)
-  const port =
-    values.port !== undefined
-      ? parsePort(values.port, '--port')
-      : ctx.env.PORT
-        ? parsePort(ctx.env.PORT, 'PORT')
-        : DEFAULT_PORT
+  const port = listenPort(values.port, ctx.env.PORT, DEFAULT_PORT)
   return { port, host: values.host ?? '127.0.0.1' }
 }
 
