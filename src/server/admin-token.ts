@@ -5,17 +5,10 @@
  * once, when generated; later starts say where it is.
  */
 import { randomBytes } from 'node:crypto'
-import {
-  chmodSync,
-  linkSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { ConfigError } from '../config-error.js'
+import { createSecretFileOnce } from '../stores/secret-file.js'
 
 /** The prefix of generated tokens, so secret scanners and people can tell what leaked. */
 export const ADMIN_TOKEN_PREFIX = 'zat_admin_'
@@ -64,26 +57,16 @@ export function resolveAdminToken(options: {
   }
   const kept = readKept(path)
   if (kept !== null) return kept
+  let outcome: 'created' | 'taken'
   try {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
-    // Written aside and linked into place: a second broker starting at the same moment finds
-    // no file or the whole token, and the loser of the race reads the winner's.
-    const aside = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
-    try {
-      writeFileSync(aside, `${generateAdminToken()}\n`, { mode: 0o600, flag: 'wx' })
-      chmodSync(aside, 0o600)
-      linkSync(aside, path)
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-        const winner = readKept(path)
-        if (winner !== null) return winner
-      }
-      throw error
-    } finally {
-      rmSync(aside, { force: true })
-    }
+    outcome = createSecretFileOnce(path, `${generateAdminToken()}\n`)
   } catch (error) {
     throw unusable(error, path)
+  }
+  // A second broker starting at the same moment wrote first: use its token.
+  if (outcome === 'taken') {
+    const winner = readKept(path)
+    if (winner !== null) return winner
   }
   const created = readKept(path)
   if (created === null) throw unusable(new Error('the file vanished after it was written'), path)

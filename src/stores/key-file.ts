@@ -3,20 +3,13 @@
  * into a 0600 file (directory 0700) and reused after, with a warning, because a key on the same
  * disk protects against a leaked database copy but not against someone who can read the disk.
  */
-import {
-  chmodSync,
-  linkSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs'
 import { randomBytes } from 'node:crypto'
+import { readFileSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { KeyRing, generateEncryptionKey } from './crypto.js'
 import { EncryptionKeyError } from './errors.js'
 import { defaultKeyFilePath } from './paths.js'
+import { createSecretFileOnce } from './secret-file.js'
 import type { Env } from './paths.js'
 
 export interface LoadedKey {
@@ -32,10 +25,6 @@ export interface LoadedKey {
 
 function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | null)?.code === 'ENOENT'
-}
-
-function isTaken(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException | null)?.code === 'EEXIST'
 }
 
 /** A key file the operating system refuses (or that is not a file) as an EncryptionKeyError. */
@@ -107,26 +96,14 @@ export function loadOrCreateKeyFile(
   } catch (error) {
     if (!isMissing(error)) throw error
   }
-  try {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
-  } catch (error) {
-    throw unusableKeyFile(error, path, true)
-  }
   const key = generateEncryptionKey(random)
-  // Written aside and linked into place: a process starting beside us finds no file or the whole
-  // key, never the empty file that exists between creating it and writing it.
-  const aside = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
+  let outcome: 'created' | 'taken'
   try {
-    writeFileSync(aside, `${key}\n`, { mode: 0o600, flag: 'wx' })
-    // The umask may have narrowed the mode further but never widens it; make it exact anyway.
-    chmodSync(aside, 0o600)
-    linkSync(aside, path)
+    outcome = createSecretFileOnce(path, `${key}\n`)
   } catch (error) {
-    if (isTaken(error)) return readKey(path, false, null)
     throw unusableKeyFile(error, path, true)
-  } finally {
-    rmSync(aside, { force: true })
   }
+  if (outcome === 'taken') return readKey(path, false, null)
   return readKey(
     path,
     true,
