@@ -14,7 +14,7 @@ import type { ConnectionStore } from '../stores/store.js'
 import { TokenManager } from '../tokens/manager.js'
 import type { OAuthClient } from '../tokens/types.js'
 import { createBrokerApp } from './app.js'
-import type { BrokerDeps, BrokerLogger, BrokerSettings } from './deps.js'
+import type { BrokerDeps, BrokerLogger, BrokerSecrets, BrokerSettings } from './deps.js'
 import { attachOps } from './ops/events.js'
 import { instrumentFetch } from './ops/instrument-fetch.js'
 import { lineBuffer } from './ops/line-buffer.js'
@@ -121,11 +121,7 @@ function assemble(options: BrokerOptions, keyRing: KeyRing, store: ConnectionSto
     client,
     dataCenters,
     allowInsecureHTTP,
-    secrets: {
-      state: keyRing.deriveSecrets('state'),
-      session: keyRing.deriveSecrets('session'),
-      connectLink: keyRing.deriveSecrets('connect-link'),
-    },
+    secrets: brokerSecrets(keyRing),
     now,
     fetch: fetchImpl,
     logger,
@@ -169,6 +165,15 @@ export function brokerSettings(
     ...(options.sandboxEmulatorUrl === undefined
       ? {}
       : { sandboxEmulatorUrl: options.sandboxEmulatorUrl }),
+  }
+}
+
+/** The broker's signing secrets, one purpose each, derived from the encryption key ring. */
+export function brokerSecrets(keyRing: KeyRing): BrokerSecrets {
+  return {
+    state: keyRing.deriveSecrets('state'),
+    session: keyRing.deriveSecrets('session'),
+    connectLink: keyRing.deriveSecrets('connect-link'),
   }
 }
 

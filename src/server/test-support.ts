@@ -11,8 +11,8 @@ import { MemoryStore } from '../stores/memory.js'
 import type { ConnectionStore } from '../stores/store.js'
 import { TokenManager } from '../tokens/manager.js'
 import { createBrokerApp } from './app.js'
-import { clientsFromStore } from './broker.js'
-import type { BrokerDeps, BrokerSettings, LogEntry } from './deps.js'
+import { brokerSecrets, clientsFromStore } from './broker.js'
+import type { BrokerDeps, BrokerLogger, BrokerSettings, LogEntry } from './deps.js'
 import { instrumentFetch } from './ops/instrument-fetch.js'
 import { BrokerMetrics } from './ops/metrics.js'
 
@@ -40,6 +40,20 @@ export interface BrokerHarness {
   /** Refresh-token grants the emulator's token endpoint answered. */
   refreshes(): number
   close(): Promise<void>
+}
+
+/** A BrokerLogger that keeps every line (with its level), for tests that scan the log. */
+export function capturingLogger(): {
+  logs: Array<LogEntry & { level: string }>
+  logger: BrokerLogger
+} {
+  const logs: Array<LogEntry & { level: string }> = []
+  const at =
+    (level: string) =>
+    (entry: LogEntry): void => {
+      logs.push({ level, ...entry })
+    }
+  return { logs, logger: { info: at('info'), warn: at('warn'), error: at('error') } }
 }
 
 export async function brokerHarness(
@@ -87,13 +101,7 @@ export async function brokerHarness(
     allowInsecureHTTP: true,
     fetch: fetchImpl,
   })
-  const keyRing = KeyRing.parse(generateEncryptionKey())
-  const logs: BrokerHarness['logs'] = []
-  const logAt =
-    (level: string) =>
-    (entry: LogEntry): void => {
-      logs.push({ level, ...entry })
-    }
+  const { logs, logger } = capturingLogger()
   const deps: BrokerDeps = {
     manager,
     store,
@@ -110,14 +118,10 @@ export async function brokerHarness(
     client: serverClient,
     dataCenters,
     allowInsecureHTTP: true,
-    secrets: {
-      state: keyRing.deriveSecrets('state'),
-      session: keyRing.deriveSecrets('session'),
-      connectLink: keyRing.deriveSecrets('connect-link'),
-    },
+    secrets: brokerSecrets(KeyRing.parse(generateEncryptionKey())),
     now: Date.now,
     fetch: fetchImpl,
-    logger: { info: logAt('info'), warn: logAt('warn'), error: logAt('error') },
+    logger,
     metrics,
     webhooks: null,
     ...options.deps,

@@ -9,7 +9,8 @@ import { serve } from '@hono/node-server'
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js'
 import { emulatorDataCenters } from '../../src/protocol/data-centers.js'
 import { createBrokerApp } from '../../src/server/app.js'
-import { clientsFromStore } from '../../src/server/broker.js'
+import { brokerSecrets, clientsFromStore } from '../../src/server/broker.js'
+import { capturingLogger } from '../../src/server/test-support.js'
 import type { BrokerDeps, BrokerSettings, LogEntry } from '../../src/server/deps.js'
 import { BrokerMetrics } from '../../src/server/ops/metrics.js'
 import { KeyRing, generateEncryptionKey } from '../../src/stores/crypto.js'
@@ -80,11 +81,7 @@ export async function startBrokerServer(
     dataCenters,
     allowInsecureHTTP: true,
   })
-  const keyRing = KeyRing.parse(generateEncryptionKey())
-  const logs: RunningBroker['logs'] = []
-  const logAt = (level: string) => (entry: LogEntry) => {
-    logs.push({ level, ...entry })
-  }
+  const { logs, logger } = capturingLogger()
   const deps: BrokerDeps = {
     manager,
     store,
@@ -102,14 +99,10 @@ export async function startBrokerServer(
     client: serverClient,
     dataCenters,
     allowInsecureHTTP: true,
-    secrets: {
-      state: keyRing.deriveSecrets('state'),
-      session: keyRing.deriveSecrets('session'),
-      connectLink: keyRing.deriveSecrets('connect-link'),
-    },
+    secrets: brokerSecrets(KeyRing.parse(generateEncryptionKey())),
     now: Date.now,
     fetch: globalThis.fetch,
-    logger: { info: logAt('info'), warn: logAt('warn'), error: logAt('error') },
+    logger,
     metrics: new BrokerMetrics(),
     webhooks: null,
   }
