@@ -57,7 +57,8 @@ Options:
   --host H   address to bind (default: 127.0.0.1; 0.0.0.0 for every interface)
 
 Environment: ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_DC, ZOHO_REDIRECT_URI (its origin is the
-broker's public URL; default http://localhost:<port>/oauth/callback), ZOHO_SCOPES, ZOHO_AUTH_DB (SQLite path or postgres://), ZOHO_AUTH_ENCRYPTION_KEY,
+broker's public URL; default http://localhost:<port>/oauth/callback), ZOHO_SCOPES,
+ZOHO_AUTH_DB (SQLite path or postgres://), ZOHO_AUTH_ENCRYPTION_KEY,
 ZOHO_AUTH_ADMIN_TOKEN (else one is generated, kept beside the key file, printed once),
 ZOHO_AUTH_ALLOWED_ORIGINS, ZOHO_AUTH_WEBHOOK_URL, ZOHO_AUTH_WEBHOOK_SECRET, ZOHO_EMULATOR_URL.
 SIGTERM or Ctrl-C stops it gracefully.`,
