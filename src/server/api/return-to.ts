@@ -1,10 +1,11 @@
 /**
  * Where a connect flow may send the person afterwards: the broker's own origin or one listed in
  * `settings.returnToOrigins`. Anything else is refused when the link is minted, so the broker
- * can never be made into an open redirect.
+ * can never be made into an open redirect. The origin rule is /connect's own
+ * (connect/return-to.ts), so a link minted here is never refused when it is used.
  */
+import { allowedReturnTo } from '../connect/return-to.js'
 import type { BrokerSettings } from '../deps.js'
-import { hasControlCharacter } from '../ui/html.js'
 import { badRequest } from './body.js'
 
 /** True when `returnTo` is an absolute http(s) URL on an allowed origin. */
@@ -12,27 +13,8 @@ export function isAllowedReturnTo(
   settings: Pick<BrokerSettings, 'publicUrl' | 'returnToOrigins'>,
   returnTo: string,
 ): boolean {
-  // The URL parser drops tabs and newlines, but /connect refuses them (connect/return-to.ts):
-  // a link holding one would be spent by its first use and then refused.
-  if (hasControlCharacter(returnTo)) return false
-  let url: URL
-  try {
-    url = new URL(returnTo)
-  } catch {
-    return false
-  }
-  // Userinfo (`https://app.example.com@evil.test`) would only confuse people reading the link.
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) {
-    return false
-  }
-  const allowed = [settings.publicUrl, ...settings.returnToOrigins].flatMap((origin) => {
-    try {
-      return [new URL(origin).origin]
-    } catch {
-      return []
-    }
-  })
-  return allowed.includes(url.origin)
+  // A link carries an absolute URL: /connect would resolve a relative one, the API does not.
+  return URL.canParse(returnTo) && allowedReturnTo(settings, returnTo) !== null
 }
 
 /** `returnTo` itself, or a 400 naming the origins that are allowed. */

@@ -98,9 +98,11 @@ async function viewOne(
   return connection === null ? null : viewConnection(deps, connection)
 }
 
-// A key that does not decrypt this row, or a row holding what zoho-auth never writes; a store
-// that is down is not a row's problem and fails the list.
-function isRowProblem(error: unknown): error is EncryptionKeyError | StoreError {
+/**
+ * True for a key that does not decrypt a row, or a row holding what zoho-auth never writes; a
+ * store that is down is not a row's problem and fails the list.
+ */
+export function isRowProblem(error: unknown): error is EncryptionKeyError | StoreError {
   if (error instanceof EncryptionKeyError) return true
   return error instanceof StoreError && error.reason === 'malformed_row'
 }

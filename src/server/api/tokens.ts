@@ -5,6 +5,7 @@
  * library's, with their codes and remedies.
  */
 import type { Hono } from 'hono'
+import { validToken } from '../../tokens/connection.js'
 import type { AccessToken } from '../../tokens/types.js'
 import type { BrokerEnv } from '../auth.js'
 import type { BrokerDeps } from '../deps.js'
@@ -39,11 +40,8 @@ export async function forceRefresh(
   id: string,
 ): Promise<AccessToken> {
   const stored = await deps.store.get(id)
-  const hadValid =
-    stored !== null &&
-    stored.accessToken !== null &&
-    stored.accessTokenExpiresAt !== null &&
-    stored.accessTokenExpiresAt > deps.now()
+  // The manager's own test of a servable token, so both agree on which stored token counts.
+  const hadValid = stored !== null && validToken(stored, deps.now()) !== null
   const current = await deps.manager.getToken(id)
   if (!hadValid) return current
   return deps.manager.invalidate(id, current.accessToken)

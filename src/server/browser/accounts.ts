@@ -4,9 +4,9 @@
  * twice leaves two grants; the older one is revoked and deleted here, because each grant counts
  * against Zoho's 20 refresh tokens per user and client.
  */
-import { EncryptionKeyError, StoreError } from '../../stores/errors.js'
 import type { Connection } from '../../stores/store.js'
 import { deleteConnection } from '../api/delete-connection.js'
+import { isRowProblem } from '../api/serialize.js'
 import type { BrokerDeps } from '../deps.js'
 import { BrokerHttpError, ERR_NOT_FOUND } from '../errors.js'
 import { ownedPrefix } from './session.js'
@@ -62,8 +62,7 @@ async function readable(deps: Pick<BrokerDeps, 'store'>, id: string): Promise<Co
     return await deps.store.get(id)
   } catch (error) {
     // A row this key ring cannot read is not shown to a browser; the admin's list shows it.
-    if (error instanceof EncryptionKeyError) return null
-    if (error instanceof StoreError && error.reason === 'malformed_row') return null
+    if (isRowProblem(error)) return null
     throw error
   }
 }

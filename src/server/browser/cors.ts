@@ -6,21 +6,11 @@
  * forces a preflight the allowlist decides.
  */
 import type { MiddlewareHandler } from 'hono'
+import { allowedOrigins } from '../connect/return-to.js'
 import type { BrokerSettings } from '../deps.js'
 import { BrokerHttpError, ERR_FORBIDDEN } from '../errors.js'
 
 export const BROWSER_HEADER = 'x-zoho-auth-browser'
-
-/** The origins allowed to call the browser routes: the broker's and the allowlist's. */
-export function browserOrigins(settings: Pick<BrokerSettings, 'publicUrl' | 'returnToOrigins'>) {
-  return [settings.publicUrl, ...settings.returnToOrigins].flatMap((origin) => {
-    try {
-      return [new URL(origin).origin]
-    } catch {
-      return []
-    }
-  })
-}
 
 function refusedOrigin(origin: string): BrokerHttpError {
   return new BrokerHttpError(
@@ -33,7 +23,7 @@ function refusedOrigin(origin: string): BrokerHttpError {
 
 /** Preflights, CORS headers for allowed origins, and the refusal of every other origin. */
 export function browserCors(settings: BrokerSettings): MiddlewareHandler {
-  const allowed = browserOrigins(settings)
+  const allowed = allowedOrigins(settings)
   return async (c, next) => {
     const origin = c.req.header('origin')
     const ok = origin !== undefined && allowed.includes(origin)

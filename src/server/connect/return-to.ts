@@ -7,6 +7,22 @@ import type { BrokerSettings } from '../deps.js'
 import { hasControlCharacter } from '../ui/html.js'
 
 /**
+ * The origins a person may be sent back to, and that may call the browser routes
+ * (browser/cors.ts): the broker's own and the allowlist's; one that does not parse is skipped.
+ */
+export function allowedOrigins(
+  settings: Pick<BrokerSettings, 'publicUrl' | 'returnToOrigins'>,
+): string[] {
+  return [settings.publicUrl, ...settings.returnToOrigins].flatMap((origin) => {
+    try {
+      return [new URL(origin).origin]
+    } catch {
+      return []
+    }
+  })
+}
+
+/**
  * The absolute URL `raw` names if it is allowed, else null. A relative path is resolved against
  * the broker's public URL first, so `//evil.example` and `/\evil.example` are judged by the host
  * a browser would go to, not by how they are spelled.
@@ -24,12 +40,5 @@ export function allowedReturnTo(
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return null
   if (url.username !== '' || url.password !== '') return null
-  const allowed = [settings.publicUrl, ...settings.returnToOrigins].flatMap((origin) => {
-    try {
-      return [new URL(origin).origin]
-    } catch {
-      return []
-    }
-  })
-  return allowed.includes(url.origin) ? url.href : null
+  return allowedOrigins(settings).includes(url.origin) ? url.href : null
 }
