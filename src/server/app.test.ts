@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { createApiKey } from './api-keys.js'
 import { brokerHarness, type BrokerHarness } from './test-support.js'
 
 let harness: BrokerHarness
@@ -50,5 +51,28 @@ describe('createBrokerApp', () => {
     await harness.connect('acme')
     const token = await harness.deps.manager.getToken('acme')
     expect(token.apiDomain).toBe('http://127.0.0.1:9/us/api')
+  })
+})
+
+describe('callerFromBearer', () => {
+  it('callerFromBearer records an API key’s use at most once a minute, not on every call', async () => {
+    harness = await brokerHarness()
+    const { key, record } = await createApiKey(harness.deps.store, 'backend', Date.now())
+    let touches = 0
+    const touch = harness.deps.store.touchApiKey.bind(harness.deps.store)
+    harness.deps.store.touchApiKey = async (id, now) => {
+      touches++
+      return touch(id, now)
+    }
+    for (let i = 0; i < 5; i++) {
+      const response = await harness.request('/api/v1/connections', {
+        headers: { authorization: `Bearer ${key}` },
+      })
+      expect(response.status).toBe(200)
+    }
+    expect(touches).toBe(1)
+    const [stored] = await harness.deps.store.listApiKeys()
+    expect(stored?.id).toBe(record.id)
+    expect(stored?.lastUsedAt).not.toBeNull()
   })
 })

@@ -30,12 +30,20 @@ export function bearerOf(c: Context): string | null {
   return match?.[1] ?? null
 }
 
+/** How stale an API key's `lastUsedAt` may be before a call records it again. */
+export const LAST_USED_RESOLUTION_MS = 60_000
+
 /** The caller a bearer token identifies, or null. */
 export async function callerFromBearer(deps: BrokerDeps, token: string): Promise<Caller | null> {
   if (isAdminToken(deps, token)) return { kind: 'admin' }
   const key = await findApiKey(deps.store, token)
   if (key === null) return null
-  await deps.store.touchApiKey(key.id, deps.now())
+  // "Last used" is shown to a minute: writing it on every call would put a database write on
+  // the hot path of every token and proxy request made with a key.
+  const now = deps.now()
+  if (key.lastUsedAt === null || now - key.lastUsedAt >= LAST_USED_RESOLUTION_MS) {
+    await deps.store.touchApiKey(key.id, now)
+  }
   return { kind: 'api_key', keyId: key.id }
 }
 
