@@ -20,8 +20,17 @@ const HOP_BY_HOP = [
 ]
 
 // Ours, not the caller's to pass on: the broker's credentials, the host (fetch sets the API's),
-// the length (the body is streamed again) and the encoding fetch negotiates for itself.
-const NOT_FORWARDED = ['authorization', 'cookie', 'host', 'content-length', 'accept-encoding']
+// the length (the body is streamed again), the encoding fetch negotiates for itself, and
+// `Expect: 100-continue` — a handshake with the broker's own server, already answered; fetch
+// refuses a request that carries it, and curl adds it to every body over 1 MiB.
+const NOT_FORWARDED = [
+  'authorization',
+  'cookie',
+  'host',
+  'content-length',
+  'accept-encoding',
+  'expect',
+]
 
 function dropHopByHop(headers: Headers): void {
   const named = (headers.get('connection') ?? '')
