@@ -223,6 +223,20 @@ describe('UI connections', () => {
     expect(await harness.deps.store.get('acme')).toBeNull()
   })
 
+  it('POST /ui/connections/:id/remove of a connection revoked earlier deletes it without claiming a second revoke', async () => {
+    harness = await brokerHarness()
+    await harness.connect('acme')
+    const cookie = await signIn(harness)
+    const csrf = csrfOf((await getPage(harness, '/', cookie)).html)
+    await postForm(harness, '/ui/connections/acme/revoke', cookie, { _csrf: csrf })
+    const response = await postForm(harness, '/ui/connections/acme/remove', cookie, { _csrf: csrf })
+    expect(response.headers.get('location')).toBe('/?done=removed_revoked&connection=acme')
+    expect(harness.emulator.stats().revoke).toBe(1)
+    expect(await harness.deps.store.get('acme')).toBeNull()
+    const { html } = await getPage(harness, '/?done=removed_revoked&connection=acme', cookie)
+    expect(html).toContain('“acme” was removed (it had been revoked at Zoho already).')
+  })
+
   it('POST /ui/connections/:id/remove keeps the connection and says so when Zoho refuses the revoke', async () => {
     harness = await brokerHarness()
     await harness.connect('acme')

@@ -5,6 +5,7 @@
  */
 import type { Hono } from 'hono'
 import { ConnectionNotFoundError } from '../../tokens/errors.js'
+import type { Connection } from '../../stores/store.js'
 import type { BrokerDeps } from '../deps.js'
 import { describeError } from '../errors.js'
 import { action, formLimit, uiPage } from './guard.js'
@@ -14,8 +15,10 @@ function doneRedirect(kind: string, id: string): string {
   return `/?${new URLSearchParams({ done: kind, connection: id }).toString()}`
 }
 
-async function existing(deps: BrokerDeps, id: string): Promise<void> {
-  if ((await deps.store.get(id)) === null) throw new ConnectionNotFoundError(id)
+async function existing(deps: BrokerDeps, id: string): Promise<Connection> {
+  const connection = await deps.store.get(id)
+  if (connection === null) throw new ConnectionNotFoundError(id)
+  return connection
 }
 
 function revokeRefusedPage(deps: BrokerDeps, id: string, error: unknown, csrf: string): string {
@@ -91,10 +94,15 @@ export function connectionActionRoutes(app: Hono, deps: BrokerDeps): void {
     `${base}/remove`,
     action(deps, async ({ c, csrf, form }) => {
       const id = c.req.param('id') ?? ''
-      await existing(deps, id)
+      const connection = await existing(deps, id)
       if (form.without_revoke === 'yes') {
         await deps.manager.delete(id)
         return c.redirect(doneRedirect('forgotten', id), 303)
+      }
+      // Revoked earlier: Zoho holds no grant any more, so the notice must not claim a revoke now.
+      if (connection.status === 'revoked') {
+        await deps.manager.delete(id)
+        return c.redirect(doneRedirect('removed_revoked', id), 303)
       }
       try {
         await deps.manager.revoke(id)

@@ -25,6 +25,7 @@ const NOTICES: Record<string, (id: string) => string> = {
   default: (id) => `“${id}” is now the default connection.`,
   revoked: (id) => `“${id}” was revoked at Zoho; it stays listed until you remove it.`,
   removed: (id) => `“${id}” was revoked at Zoho and removed.`,
+  removed_revoked: (id) => `“${id}” was removed (it had been revoked at Zoho already).`,
   forgotten: (id) => `“${id}” was removed without revoking it at Zoho.`,
 }
 
